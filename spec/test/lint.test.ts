@@ -1,0 +1,89 @@
+// The lint gate: passes on the spec, and each rule the project relies on fails a copy of the spec
+// that breaks it. A rule that never reports would make its case here fail.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, test } from "vitest";
+import { parse, stringify } from "yaml";
+
+const lintScript = fileURLToPath(new URL("../scripts/lint.mjs", import.meta.url));
+const specFile = fileURLToPath(new URL("../openapi.yaml", import.meta.url));
+
+// biome-ignore lint/suspicious/noExplicitAny: the mutations below walk an untyped YAML document
+type Spec = any;
+
+const execFileAsync = promisify(execFile);
+
+async function lint(spec: Spec | string, config?: string): Promise<{ status: number; stdout: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "lint-spec-"));
+  const file = join(dir, "openapi.yaml");
+  writeFileSync(file, typeof spec === "string" ? spec : stringify(spec));
+  const args = [lintScript, file, ...(config ? [config] : [])];
+  try {
+    const { stdout } = await execFileAsync(process.execPath, args, { encoding: "utf8" });
+    return { status: 0, stdout };
+  } catch (error) {
+    const { code, stdout } = error as { code: number; stdout: string };
+    return { status: code, stdout };
+  }
+}
+
+const original = readFileSync(specFile, "utf8");
+const fresh = (): Spec => parse(original);
+const generate = (spec: Spec) => spec.paths["/public_api/v1/api_keys/generate"].post;
+const remove = (spec: Spec) => spec.paths["/public_api/v1/api_keys/delete"].post;
+
+test("the spec passes with no problem at all", async () => {
+  const run = await lint(original);
+  expect(run.stdout).toMatch(/0 error\(s\), 0 warning\(s\)/);
+  expect(run.status).toBe(0);
+});
+
+const violations: Array<[rule: string, mutate: (spec: Spec) => void]> = [
+  ["operation-operationId", (s) => delete generate(s).operationId],
+  ["operation-summary", (s) => delete remove(s).summary],
+  ["rule/operation-description", (s) => (remove(s).description = "")],
+  [
+    "operation-4xx-response",
+    (s) => {
+      for (const code of ["400", "401", "402", "403", "413", "429"]) delete remove(s).responses[code];
+    },
+  ],
+  [
+    "no-invalid-media-type-examples",
+    (s) => (generate(s).responses["200"].content["application/json"].examples.created.value.reply.id = "4267"),
+  ],
+  [
+    "no-invalid-media-type-examples",
+    (s) => (generate(s).requestBody.content["application/json"].examples.withExpiration.value.request_data.roles = []),
+  ],
+  ["no-invalid-parameter-examples", (s) => (s.components.parameters.Nonce.example = "short")],
+  ["no-unused-components", (s) => (s.components.schemas.Unused = { type: "string", description: "Not referenced." })],
+  ["rule/schema-description", (s) => delete s.components.schemas.ApiKeyIdFilter.description],
+  ["security-defined", (s) => delete s.security],
+  ["operation-4xx-response", (s) => (remove(s).responses = { "200": remove(s).responses["200"] })],
+];
+
+describe.concurrent("each rule fails a spec that breaks it", () => {
+  test.each(violations)("%s", async (rule, mutate) => {
+    const spec = fresh();
+    mutate(spec);
+    const run = await lint(spec);
+    expect(run.stdout).toContain(rule);
+    expect(run.status).toBe(1);
+  });
+});
+
+test("a warning alone fails the gate", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lint-config-"));
+  const config = join(dir, "redocly.yaml");
+  writeFileSync(config, "extends: [minimal]\nrules:\n  operation-summary: warn\n");
+  const spec = fresh();
+  delete remove(spec).summary;
+  const run = await lint(spec, config);
+  expect(run.stdout).toMatch(/0 error\(s\), 1 warning\(s\)/);
+  expect(run.status).toBe(1);
+});
