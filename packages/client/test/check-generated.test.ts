@@ -1,0 +1,58 @@
+// `pnpm check:generated` must fail whenever the committed types and the spec disagree.
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { specFile } from "@xsiam-sdk/test-support";
+import { beforeEach, expect, test } from "vitest";
+
+const script = fileURLToPath(new URL("../scripts/generate.mjs", import.meta.url));
+const committed = fileURLToPath(new URL("../src/generated/openapi.ts", import.meta.url));
+
+function check(spec: string, out: string) {
+  return spawnSync(process.execPath, [script, "--check", "--spec", spec, "--out", out], { encoding: "utf8" });
+}
+
+let dir: string;
+let spec: string;
+let out: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "check-generated-"));
+  spec = join(dir, "openapi.yaml");
+  out = join(dir, "openapi.ts");
+  copyFileSync(specFile, spec);
+  copyFileSync(committed, out);
+});
+
+test("passes on the committed file and the current spec", () => {
+  const run = check(spec, out);
+  expect(run.stderr).toBe("");
+  expect(run.status).toBe(0);
+});
+
+test("fails when a description in the spec changed", () => {
+  const text = readFileSync(spec, "utf8");
+  const edited = text.replace("A free-text note stored with the key", "A note kept with the key");
+  expect(edited).not.toBe(text);
+  writeFileSync(spec, edited);
+  const run = check(spec, out);
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(/differs from what .* generates; run `pnpm generate`/);
+});
+
+test("fails when the committed file was edited by hand", () => {
+  writeFileSync(out, readFileSync(out, "utf8").replace('field: "id";', 'field: "id" | "name";'));
+  expect(check(spec, out).status).toBe(1);
+});
+
+test("fails when the committed file was reformatted", () => {
+  writeFileSync(out, readFileSync(out, "utf8").replaceAll("    ", "  "));
+  expect(check(spec, out).status).toBe(1);
+});
+
+test("fails when the committed file is missing", () => {
+  const run = check(spec, join(dir, "absent.ts"));
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(/is missing/);
+});

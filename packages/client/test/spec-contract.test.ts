@@ -1,0 +1,144 @@
+// The spec, the generated types and the Prism mock agree: requests typed by `paths` are the ones
+// the mock (built from the same spec) accepts, and what the spec forbids the mock rejects.
+import { readFileSync } from "node:fs";
+import { specFile } from "@xsiam-sdk/test-support";
+import createClient from "openapi-fetch";
+import { describe, expect, inject, test } from "vitest";
+import { parse } from "yaml";
+import type { paths } from "../src/index.js";
+
+const auth = { authorization: "contract-test-key", "x-xdr-auth-id": "2841" };
+const client = createClient<paths>({ baseUrl: inject("prismUrl"), headers: auth });
+const unauthenticated = createClient<paths>({ baseUrl: inject("prismUrl") });
+
+/** Prism lists what made a request invalid in this header. */
+function violations(response: Response): Array<{ location: string[]; code: string | number }> {
+  return JSON.parse(response.headers.get("sl-violations") ?? "[]");
+}
+
+describe("generate", () => {
+  test("a valid request gets the spec's example reply", async () => {
+    const { data, error, response } = await client.POST("/public_api/v1/api_keys/generate", {
+      body: { request_data: { roles: ["Viewer"], security_level: "advanced", expiration: 1_900_000_000_000 } },
+    });
+    expect(error).toBeUndefined();
+    expect(response.status).toBe(200);
+    expect(data).toEqual({
+      reply: { id: 4267, key: "oZFaXmXCLCdoWIXTb9ITSqUvl4OBLsUQgCeuZc5FdwMpmpY5QBn8OUePZiLMb" },
+    });
+  });
+
+  test("without the auth headers it is 401 with the service's envelope", async () => {
+    const { data, error, response } = await unauthenticated.POST("/public_api/v1/api_keys/generate", {
+      body: { request_data: { roles: ["Viewer"] } },
+    });
+    expect(data).toBeUndefined();
+    expect(response.status).toBe(401);
+    expect(error).toEqual({ reply: { err_code: 401, err_msg: "Public API request unauthorized", err_extra: null } });
+  });
+
+  test("with only one of the two auth headers it is still 401", async () => {
+    const { response } = await unauthenticated.POST("/public_api/v1/api_keys/generate", {
+      body: { request_data: { roles: ["Viewer"] } },
+      headers: { authorization: "contract-test-key" },
+    });
+    expect(response.status).toBe(401);
+  });
+
+  test("a security_level outside the enum is rejected", async () => {
+    const { response } = await client.POST("/public_api/v1/api_keys/generate", {
+      // @ts-expect-error the generated types only allow "standard" | "advanced"
+      body: { request_data: { roles: ["Viewer"], security_level: "paranoid" } },
+    });
+    expect(response.status).toBe(400);
+    expect(violations(response)).toContainEqual(
+      expect.objectContaining({ location: ["request", "body", "request_data", "security_level"], code: "enum" }),
+    );
+  });
+
+  test("an empty roles list is rejected", async () => {
+    const { response } = await client.POST("/public_api/v1/api_keys/generate", {
+      body: { request_data: { roles: [] } },
+    });
+    expect(response.status).toBe(400);
+    expect(violations(response)).toContainEqual(expect.objectContaining({ code: "minItems" }));
+  });
+
+  test("a nonce that is not 64 alphanumerics is rejected", async () => {
+    const { response } = await client.POST("/public_api/v1/api_keys/generate", {
+      body: { request_data: { roles: ["Viewer"] } },
+      params: { header: { "x-xdr-nonce": "too-short" } },
+    });
+    expect(response.status).toBe(400);
+    expect(violations(response)).toContainEqual(
+      expect.objectContaining({ location: ["request", "header", "x-xdr-nonce"] }),
+    );
+  });
+});
+
+describe("delete", () => {
+  test("a valid request gets the spec's example reply", async () => {
+    const { data, response } = await client.POST("/public_api/v1/api_keys/delete", {
+      body: { request_data: { filters: [{ field: "id", operator: "in", value: [121, 134] }] } },
+    });
+    expect(response.status).toBe(200);
+    expect(data).toEqual({ reply: { update_count: 2 } });
+  });
+
+  test("without the auth headers it is 401", async () => {
+    const { response } = await unauthenticated.POST("/public_api/v1/api_keys/delete", {
+      body: { request_data: { filters: [{ field: "id", operator: "in", value: [1] }] } },
+    });
+    expect(response.status).toBe(401);
+  });
+
+  test("string ids are rejected", async () => {
+    const { response } = await client.POST("/public_api/v1/api_keys/delete", {
+      // @ts-expect-error ids are integers in the generated types
+      body: { request_data: { filters: [{ field: "id", operator: "in", value: ["121"] }] } },
+    });
+    expect(response.status).toBe(400);
+    expect(violations(response)).toContainEqual(
+      expect.objectContaining({ location: ["request", "body", "request_data", "filters", "0", "value", "0"] }),
+    );
+  });
+
+  test("a filter field or operator outside its enum is rejected", async () => {
+    const { response } = await client.POST("/public_api/v1/api_keys/delete", {
+      // @ts-expect-error only field "id" with operator "in" exists
+      body: { request_data: { filters: [{ field: "name", operator: "contains", value: [1] }] } },
+    });
+    expect(response.status).toBe(400);
+    const codes = violations(response).map((v) => v.code);
+    expect(codes.filter((code) => code === "enum")).toHaveLength(2);
+  });
+});
+
+describe("the spec's own request examples", () => {
+  const spec = parse(readFileSync(specFile, "utf8"));
+  const cases = Object.entries(spec.paths as Record<string, { post: { requestBody: unknown } }>).flatMap(
+    ([path, item]) => {
+      const body = item.post.requestBody as { content: { "application/json": { examples: object } } };
+      return Object.entries(body.content["application/json"].examples).map(
+        ([name, example]) => [path, name, (example as { value: unknown }).value] as const,
+      );
+    },
+  );
+
+  test("there is at least one named example per operation", () => {
+    expect(cases.map(([path, name]) => `${path}#${name}`).sort()).toEqual([
+      "/public_api/v1/api_keys/delete#byIds",
+      "/public_api/v1/api_keys/generate#withExpiration",
+      "/public_api/v1/api_keys/generate#withoutExpiration",
+    ]);
+  });
+
+  test.each(cases)("%s %s is accepted by the mock", async (path, _name, body) => {
+    const response = await fetch(`${inject("prismUrl")}${path}`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect(response.status, response.headers.get("sl-violations") ?? "").toBe(200);
+  });
+});

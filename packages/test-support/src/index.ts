@@ -1,0 +1,2 @@
+export { getFreePort } from "./ports.js";
+export { type PrismMock, type StartPrismOptions, specFile, startPrism } from "./prism.js";

@@ -1,0 +1,96 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { getFreePort } from "./ports.js";
+
+/** A running `prism mock` process. */
+export interface PrismMock {
+  /** Base URL of the mock, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  /** Process id of Prism itself (the bin shim `exec`s node, so this is not a wrapper). */
+  readonly pid: number;
+  /** Stops Prism by its pid and resolves once the process has exited. */
+  stop(): Promise<void>;
+}
+
+export interface StartPrismOptions {
+  /** OpenAPI document to mock. Defaults to the workspace spec. */
+  specFile?: string;
+  /** How long to wait for Prism to answer before giving up. */
+  startTimeoutMs?: number;
+}
+
+/** The workspace's OpenAPI document, resolved through the `@xsiam-sdk/spec` package. */
+export const specFile: string = createRequire(import.meta.url).resolve("@xsiam-sdk/spec/openapi.yaml");
+
+// Started from node_modules/.bin, never through npx: killing an npx parent leaves Prism running.
+const prismBin = fileURLToPath(new URL("../node_modules/.bin/prism", import.meta.url));
+
+/**
+ * Starts `prism mock` on 127.0.0.1 and a free port, and resolves once it answers HTTP.
+ * A second port is tried if another process took the first one in the meantime.
+ */
+export async function startPrism(options: StartPrismOptions = {}): Promise<PrismMock> {
+  const { specFile: spec = specFile, startTimeoutMs = 30_000 } = options;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await getFreePort();
+    try {
+      return await launch(spec, port, startTimeoutMs);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw new Error("Prism did not start", { cause: lastError });
+}
+
+async function launch(spec: string, port: number, startTimeoutMs: number): Promise<PrismMock> {
+  const child = spawn(prismBin, ["mock", spec, "--host", "127.0.0.1", "--port", String(port)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = once(child, "exit");
+  // If the test process dies without tearing down, do not leave Prism behind.
+  const killOnExit = (): void => {
+    child.kill("SIGKILL");
+  };
+  process.once("exit", killOnExit);
+
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    process.off("exit", killOnExit);
+    await terminate(child, exited);
+  };
+
+  const deadline = Date.now() + startTimeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      process.off("exit", killOnExit);
+      throw new Error(`Prism exited with ${child.exitCode ?? child.signalCode} before answering:\n${output}`);
+    }
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      if (child.pid === undefined) throw new Error("Prism has no pid");
+      return { url, pid: child.pid, stop };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  await stop();
+  throw new Error(`Prism did not answer on ${url} within ${startTimeoutMs} ms:\n${output}`);
+}
+
+async function terminate(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,65 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+import { startPrism } from "../src/index.js";
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("startPrism", () => {
+  test("serves the spec on 127.0.0.1 and stop() ends the process", async () => {
+    const prism = await startPrism();
+    expect(prism.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(isRunning(prism.pid)).toBe(true);
+    const response = await fetch(`${prism.url}/public_api/v1/api_keys/delete`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "k", "x-xdr-auth-id": "1" },
+      body: JSON.stringify({ request_data: { filters: [{ field: "id", operator: "in", value: [1] }] } }),
+    });
+    expect(response.status).toBe(200);
+    await prism.stop();
+    expect(isRunning(prism.pid)).toBe(false);
+  });
+
+  test("two mocks get two different ports", async () => {
+    const [a, b] = await Promise.all([startPrism(), startPrism()]);
+    try {
+      expect(a.url).not.toBe(b.url);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
+  test("rejects with Prism's output when the spec cannot be loaded", async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), "prism-")), "missing.yaml");
+    await expect(startPrism({ specFile: missing, startTimeoutMs: 15_000 })).rejects.toThrow(/Prism did not start/);
+  });
+});
+
+describe("the vitest global setup", () => {
+  test("stops Prism by pid after a run whose test failed", () => {
+    const pidFile = join(mkdtempSync(join(tmpdir(), "prism-setup-")), "pid");
+    const config = fileURLToPath(new URL("./fixtures/failing-run/vitest.config.ts", import.meta.url));
+    const vitest = fileURLToPath(new URL("../node_modules/vitest/vitest.mjs", import.meta.url));
+    const run = spawnSync(process.execPath, [vitest, "run", "--config", config], {
+      env: { ...process.env, PRISM_PID_FILE: pidFile, NO_COLOR: "1", FORCE_COLOR: "0" },
+      encoding: "utf8",
+      timeout: 90_000,
+    });
+    expect(run.status, run.stdout + run.stderr).toBe(1);
+    // The fixture reached the mock (401: it sent no auth headers) and then failed on purpose.
+    expect(run.stdout + run.stderr).toMatch(/expected 401 to be -1/);
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    expect(pid).toBeGreaterThan(0);
+    expect(isRunning(pid)).toBe(false);
+  }, 120_000);
+});
