@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// `pnpm test`: runs every package's tests through turbo (all of them, even after a failure), then
-// adds up the vitest JSON reports and prints the totals as the last line: `N passed, N failed`.
+// `pnpm test`: runs every package's tests, lint, type check and generated-types drift check through
+// turbo (all of them, even after a failure), then adds up the vitest JSON reports and prints the
+// totals as the last line: `N passed, N failed`. A failed check outside vitest counts as one failure.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const packageDirs = [join(root, "spec"), ...readdirSync(join(root, "packages")).map((name) => join(root, "packages", name))];
+const packageDirs = [
+  join(root, "spec"),
+  ...readdirSync(join(root, "packages")).map((name) => join(root, "packages", name)),
+];
 const tested = packageDirs.filter((dir) => {
   const manifest = join(dir, "package.json");
   return existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).scripts?.test;
@@ -16,7 +20,7 @@ const tested = packageDirs.filter((dir) => {
 // A report left over from an earlier run must not stand in for one that did not happen.
 for (const dir of tested) rmSync(join(dir, "test-results", "vitest.json"), { force: true });
 
-const turbo = spawnSync("turbo", ["run", "test", "--continue", ...process.argv.slice(2)], {
+const turbo = spawnSync("turbo", ["run", "lint", "typecheck", "check:generated", "test", "--continue", ...process.argv.slice(2)], {
   cwd: root,
   stdio: "inherit",
   shell: process.platform === "win32",
@@ -36,14 +40,16 @@ for (const dir of tested) {
   const report = JSON.parse(readFileSync(reportFile, "utf8"));
   // A test file that fails to load holds no failed test, but it is a failure all the same.
   const packageFailed =
-    report.numFailedTests > 0 || report.success ? report.numFailedTests : Math.max(1, report.numFailedTestSuites);
+    report.numFailedTests > 0 || report.success
+      ? report.numFailedTests
+      : Math.max(1, report.numFailedTestSuites);
   passed += report.numPassedTests;
   failed += packageFailed;
   lines.push(`  ${name}: ${report.numPassedTests} passed, ${packageFailed} failed`);
 }
 if (turbo.status !== 0 && failed === 0) {
   failed += 1;
-  lines.push(`  turbo exited with ${turbo.status ?? turbo.signal}`);
+  lines.push(`  a lint, typecheck or check:generated task failed (turbo exited with ${turbo.status ?? turbo.signal})`);
 }
 process.stdout.write(`\nTest totals by package:\n${lines.join("\n")}\n`);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);

@@ -14,7 +14,19 @@ const redocly = createRequire(import.meta.url).resolve("@redocly/cli/bin/cli.js"
 
 const run = spawnSync(
   process.execPath,
-  [redocly, "lint", specFile, "--config", configFile, "--format", "json", "--max-problems", "1000", "--lint-config", "error"],
+  [
+    redocly,
+    "lint",
+    specFile,
+    "--config",
+    configFile,
+    "--format",
+    "json",
+    "--max-problems",
+    "1000",
+    "--lint-config",
+    "error",
+  ],
   {
     encoding: "utf8",
     env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
@@ -33,7 +45,9 @@ try {
 for (const problem of report.problems) {
   const where = problem.location[0];
   const line = where?.start ? `${where.start.line}:${where.start.col}` : "?";
-  process.stdout.write(`${problem.severity.padEnd(7)} ${problem.ruleId}  ${line}  ${where?.pointer ?? ""}\n        ${problem.message}\n`);
+  process.stdout.write(
+    `${problem.severity.padEnd(7)} ${problem.ruleId}  ${line}  ${where?.pointer ?? ""}\n        ${problem.message}\n`,
+  );
 }
 const { errors, warnings } = report.totals;
 process.stdout.write(`${specFile}: ${errors} error(s), ${warnings} warning(s)\n`);

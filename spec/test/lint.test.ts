@@ -54,14 +54,20 @@ const violations: Array<[rule: string, mutate: (spec: Spec) => void]> = [
   ],
   [
     "no-invalid-media-type-examples",
-    (s) => (generate(s).responses["200"].content["application/json"].examples.created.value.reply.id = "4267"),
+    (s) =>
+      (generate(s).responses["200"].content["application/json"].examples.created.value.reply.id = "4267"),
   ],
   [
     "no-invalid-media-type-examples",
-    (s) => (generate(s).requestBody.content["application/json"].examples.withExpiration.value.request_data.roles = []),
+    (s) =>
+      (generate(s).requestBody.content["application/json"].examples.withExpiration.value.request_data.roles =
+        []),
   ],
   ["no-invalid-parameter-examples", (s) => (s.components.parameters.Nonce.example = "short")],
-  ["no-unused-components", (s) => (s.components.schemas.Unused = { type: "string", description: "Not referenced." })],
+  [
+    "no-unused-components",
+    (s) => (s.components.schemas.Unused = { type: "string", description: "Not referenced." }),
+  ],
   ["rule/schema-description", (s) => delete s.components.schemas.ApiKeyIdFilter.description],
   ["security-defined", (s) => delete s.security],
   ["operation-4xx-response", (s) => (remove(s).responses = { "200": remove(s).responses["200"] })],

@@ -5,7 +5,7 @@
 //   node scripts/generate.mjs                 write the file
 //   node scripts/generate.mjs --check         exit 1 if the committed file differs from what the spec generates
 //   --spec <file> --out <file>                other paths (the drift test uses temporary copies)
-import { readFile, writeFile, mkdir } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -23,19 +23,27 @@ const { values } = parseArgs({
 const specFile = resolve(values.spec);
 const outFile = resolve(values.out);
 
-const ast = await openapiTS(pathToFileURL(specFile), { rootTypes: true, emptyObjectsUnknown: true, silent: true });
+const ast = await openapiTS(pathToFileURL(specFile), {
+  rootTypes: true,
+  emptyObjectsUnknown: true,
+  silent: true,
+});
 const generated = `${COMMENT_HEADER}${astToString(ast)}`;
 
 if (!values.check) {
   await mkdir(dirname(outFile), { recursive: true });
   await writeFile(outFile, generated);
-  process.stdout.write(`generated ${relative(process.cwd(), outFile)} from ${relative(process.cwd(), specFile)}\n`);
+  process.stdout.write(
+    `generated ${relative(process.cwd(), outFile)} from ${relative(process.cwd(), specFile)}\n`,
+  );
   process.exit(0);
 }
 
 const committed = await readFile(outFile, "utf8").catch(() => undefined);
 if (committed === generated) {
-  process.stdout.write(`${relative(process.cwd(), outFile)} is up to date with ${relative(process.cwd(), specFile)}\n`);
+  process.stdout.write(
+    `${relative(process.cwd(), outFile)} is up to date with ${relative(process.cwd(), specFile)}\n`,
+  );
   process.exit(0);
 }
 process.stderr.write(

@@ -19,7 +19,9 @@ function violations(response: Response): Array<{ location: string[]; code: strin
 describe("generate", () => {
   test("a valid request gets the spec's example reply", async () => {
     const { data, error, response } = await client.POST("/public_api/v1/api_keys/generate", {
-      body: { request_data: { roles: ["Viewer"], security_level: "advanced", expiration: 1_900_000_000_000 } },
+      body: {
+        request_data: { roles: ["Viewer"], security_level: "advanced", expiration: 1_900_000_000_000 },
+      },
     });
     expect(error).toBeUndefined();
     expect(response.status).toBe(200);
@@ -34,7 +36,9 @@ describe("generate", () => {
     });
     expect(data).toBeUndefined();
     expect(response.status).toBe(401);
-    expect(error).toEqual({ reply: { err_code: 401, err_msg: "Public API request unauthorized", err_extra: null } });
+    expect(error).toEqual({
+      reply: { err_code: 401, err_msg: "Public API request unauthorized", err_extra: null },
+    });
   });
 
   test("with only one of the two auth headers it is still 401", async () => {
@@ -52,7 +56,10 @@ describe("generate", () => {
     });
     expect(response.status).toBe(400);
     expect(violations(response)).toContainEqual(
-      expect.objectContaining({ location: ["request", "body", "request_data", "security_level"], code: "enum" }),
+      expect.objectContaining({
+        location: ["request", "body", "request_data", "security_level"],
+        code: "enum",
+      }),
     );
   });
 
@@ -99,7 +106,9 @@ describe("delete", () => {
     });
     expect(response.status).toBe(400);
     expect(violations(response)).toContainEqual(
-      expect.objectContaining({ location: ["request", "body", "request_data", "filters", "0", "value", "0"] }),
+      expect.objectContaining({
+        location: ["request", "body", "request_data", "filters", "0", "value", "0"],
+      }),
     );
   });
 

@@ -1,2 +1,4 @@
 export { getFreePort } from "./ports.js";
 export { type PrismMock, type StartPrismOptions, specFile, startPrism } from "./prism.js";
+// Importing anything from here also brings the `inject("prismUrl")` typing into scope.
+export type { PrismContext } from "./prism-setup.js";

@@ -4,11 +4,16 @@
 import type { TestProject } from "vitest/node";
 import { startPrism } from "./prism.js";
 
+/** What the setup hands to tests through `inject`. */
+export interface PrismContext {
+  /** Base URL of the mock. */
+  prismUrl: string;
+  /** Its process id, for tests that check it is stopped. */
+  prismPid: number;
+}
+
 declare module "vitest" {
-  export interface ProvidedContext {
-    prismUrl: string;
-    prismPid: number;
-  }
+  export interface ProvidedContext extends PrismContext {}
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

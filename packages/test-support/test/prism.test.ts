@@ -41,7 +41,9 @@ describe("startPrism", () => {
 
   test("rejects with Prism's output when the spec cannot be loaded", async () => {
     const missing = join(mkdtempSync(join(tmpdir(), "prism-")), "missing.yaml");
-    await expect(startPrism({ specFile: missing, startTimeoutMs: 15_000 })).rejects.toThrow(/Prism did not start/);
+    await expect(startPrism({ specFile: missing, startTimeoutMs: 15_000 })).rejects.toThrow(
+      /Prism did not start/,
+    );
   });
 });
 

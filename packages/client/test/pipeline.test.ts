@@ -1,0 +1,110 @@
+// The turbo graph caches correctly: in a throwaway copy of the repository, with its own cache,
+// a repeated build is all cache hits and restores outputs, a spec edit re-runs lint, generate and
+// build exactly once, and reverting the edit restores the earlier generated types from the cache.
+import { execFileSync, spawnSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, expect, test } from "vitest";
+
+const repo = fileURLToPath(new URL("../../..", import.meta.url));
+const work = mkdtempSync(join(tmpdir(), "xsiam-pipeline-"));
+const cacheDir = join(work, ".turbo-cache");
+
+function build(): { status: Record<string, string>; output: string } {
+  const run = spawnSync(
+    join(repo, "node_modules/.bin/turbo"),
+    ["run", "build", `--cache-dir=${cacheDir}`, "--output-logs=hash-only", "--no-daemon"],
+    {
+      cwd: work,
+      encoding: "utf8",
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1", NO_COLOR: "1" },
+      timeout: 120_000,
+    },
+  );
+  const output = run.stdout + run.stderr;
+  if (run.status !== 0) throw new Error(`turbo run build failed:\n${output}`);
+  const status: Record<string, string> = {};
+  for (const [, task, state] of output.matchAll(/(\S+:[\w:]+): cache (hit|miss)/g)) {
+    if (task && state) status[task] = state;
+  }
+  return { status, output };
+}
+
+const tasks = ["@xsiam-sdk/spec:lint:spec", "@xsiam-sdk/client:generate", "@xsiam-sdk/client:build"];
+const all = (state: string) => Object.fromEntries(tasks.map((task) => [task, state]));
+const specPath = join(work, "spec/openapi.yaml");
+const generatedPath = join(work, "packages/client/src/generated/openapi.ts");
+
+beforeAll(() => {
+  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], {
+    cwd: repo,
+    encoding: "utf8",
+  })
+    .split("\0")
+    .filter((file) => file && existsSync(join(repo, file)));
+  for (const file of files) {
+    mkdirSync(dirname(join(work, file)), { recursive: true });
+    cpSync(join(repo, file), join(work, file));
+  }
+  // Installed dependencies are shared with the real checkout, not copied; links to workspace
+  // packages point into the copy, so generate reads the copy's spec.
+  for (const dir of ["", "spec", ...readdirSync(join(repo, "packages")).map((name) => `packages/${name}`)]) {
+    const modules = join(repo, dir, "node_modules");
+    if (!existsSync(modules)) continue;
+    for (const entry of readdirSync(modules)) {
+      const target = join(work, dir, "node_modules", entry);
+      mkdirSync(dirname(target), { recursive: true });
+      if (entry !== "@xsiam-sdk") {
+        symlinkSync(join(modules, entry), target);
+        continue;
+      }
+      mkdirSync(target);
+      for (const name of readdirSync(join(modules, entry))) {
+        const workspaceDir = name === "spec" ? "spec" : `packages/${name}`;
+        symlinkSync(join(work, workspaceDir), join(target, name));
+      }
+    }
+  }
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: work, stdio: "ignore" });
+  git("init", "-q");
+  git("add", "-A");
+  git("-c", "user.name=pipeline-test", "-c", "user.email=pipeline@test.invalid", "commit", "-qm", "snapshot");
+}, 60_000);
+
+test("cold build, cached rebuild, spec edit, revert", () => {
+  expect(build().status).toEqual(all("miss"));
+
+  rmSync(join(work, "packages/client/dist"), { recursive: true });
+  expect(build().status).toEqual(all("hit"));
+  expect(existsSync(join(work, "packages/client/dist/index.d.ts"))).toBe(true);
+
+  const original = readFileSync(specPath, "utf8");
+  const originalTypes = readFileSync(generatedPath, "utf8");
+  writeFileSync(
+    specPath,
+    original.replace("A free-text note stored with the key", "A note the pipeline test wrote"),
+  );
+  expect(build().status).toEqual(all("miss"));
+  expect(readFileSync(generatedPath, "utf8")).toContain("A note the pipeline test wrote");
+  expect(readFileSync(join(work, "packages/client/dist/generated/openapi.d.ts"), "utf8")).toContain(
+    "A note the pipeline test wrote",
+  );
+
+  expect(build().status).toEqual(all("hit"));
+
+  writeFileSync(specPath, original);
+  expect(build().status).toEqual(all("hit"));
+  expect(readFileSync(generatedPath, "utf8")).toBe(originalTypes);
+}, 180_000);
