@@ -20,11 +20,15 @@ const tested = packageDirs.filter((dir) => {
 // A report left over from an earlier run must not stand in for one that did not happen.
 for (const dir of tested) rmSync(join(dir, "test-results", "vitest.json"), { force: true });
 
-const turbo = spawnSync("turbo", ["run", "lint", "typecheck", "check:generated", "test", "--continue", ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: "inherit",
-  shell: process.platform === "win32",
-});
+const turbo = spawnSync(
+  "turbo",
+  ["run", "lint", "typecheck", "check:generated", "test", "--continue", ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: "inherit",
+    shell: process.platform === "win32",
+  },
+);
 
 let passed = 0;
 let failed = 0;
@@ -49,7 +53,9 @@ for (const dir of tested) {
 }
 if (turbo.status !== 0 && failed === 0) {
   failed += 1;
-  lines.push(`  a lint, typecheck or check:generated task failed (turbo exited with ${turbo.status ?? turbo.signal})`);
+  lines.push(
+    `  a lint, typecheck or check:generated task failed (turbo exited with ${turbo.status ?? turbo.signal})`,
+  );
 }
 process.stdout.write(`\nTest totals by package:\n${lines.join("\n")}\n`);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);

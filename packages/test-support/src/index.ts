@@ -1,3 +1,4 @@
+export { checkPackage, type PackageCheck } from "./package-check.js";
 export { getFreePort } from "./ports.js";
 export { type PrismMock, type StartPrismOptions, specFile, startPrism } from "./prism.js";
 // Importing anything from here also brings the `inject("prismUrl")` typing into scope.

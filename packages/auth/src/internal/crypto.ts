@@ -1,0 +1,11 @@
+/**
+ * What signing needs from the platform. `#crypto` resolves, through the `imports` conditions in
+ * package.json, to `crypto-node.ts` where `node:crypto` exists (Node, Bun, Deno) and to
+ * `crypto-web.ts` elsewhere (browsers, edge workers), once, at module resolution.
+ */
+export interface CryptoBackend {
+  /** Lowercase hex SHA-256 of the UTF-8 bytes of `text`. */
+  sha256Hex(text: string): string | Promise<string>;
+  /** Fills `bytes` from the platform CSPRNG and returns it. */
+  fillRandom(bytes: Uint8Array): Uint8Array;
+}

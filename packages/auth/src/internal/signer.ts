@@ -1,0 +1,156 @@
+import { XsiamAuthError } from "../errors.js";
+import { nonceFactory, platformNonce } from "../nonce.js";
+import type { AuthHeaders, AuthOptions, SecurityLevel } from "../types.js";
+import type { CryptoBackend } from "./crypto.js";
+
+/**
+ * Signs requests with one API key: the options are validated once, then `sign()` is called for
+ * every request. The key is held in a closure, never in a property.
+ */
+export interface RequestSigner {
+  /** The key's security level. */
+  readonly securityLevel: SecurityLevel;
+  /** The child tenant every request is signed for, if any. */
+  readonly childTenantId: string | undefined;
+  /**
+   * The headers for one request: a new nonce and timestamp on every call (advanced keys), and
+   * `x-child-tenant-id` when configured. Synchronous on the `node:crypto` path (Node, Bun, Deno),
+   * a promise on the WebCrypto path; `await` works for both.
+   */
+  sign(): AuthHeaders | Promise<AuthHeaders>;
+}
+
+// Visible ASCII, with single spaces or tabs allowed inside: what an HTTP header value can carry
+// without being rejected (or echoed back in the error) by fetch.
+const HEADER_VALUE = /^[\x21-\x7e]+(?:[ \t]+[\x21-\x7e]+)*$/;
+const DECIMAL_ID = /^[1-9][0-9]*$/;
+
+/** The header that selects a child tenant; a request that sets it keeps its own value. */
+export const CHILD_TENANT_HEADER = "x-child-tenant-id";
+
+function keyOf(options: AuthOptions, securityLevel: SecurityLevel): string {
+  const { apiKey } = options;
+  if (typeof apiKey !== "string")
+    throw new XsiamAuthError("apiKey", `must be a string (got ${apiKey === null ? "null" : typeof apiKey})`);
+  if (apiKey.trim() === "") throw new XsiamAuthError("apiKey", "must not be empty or only whitespace");
+  if (apiKey !== apiKey.trim()) {
+    throw new XsiamAuthError("apiKey", "has leading or trailing whitespace (a pasted newline?)");
+  }
+  if (securityLevel === "standard" && !HEADER_VALUE.test(apiKey)) {
+    throw new XsiamAuthError(
+      "apiKey",
+      "contains characters that cannot be sent in an HTTP header, and standard keys are sent as they are",
+    );
+  }
+  return apiKey;
+}
+
+function keyIdOf({ apiKeyId }: AuthOptions): string {
+  const valid =
+    typeof apiKeyId === "number"
+      ? Number.isSafeInteger(apiKeyId) && apiKeyId > 0
+      : typeof apiKeyId === "string" && DECIMAL_ID.test(apiKeyId) && Number.isSafeInteger(Number(apiKeyId));
+  if (!valid) {
+    throw new XsiamAuthError(
+      "apiKeyId",
+      `must be a positive integer or its decimal string (${described(apiKeyId)})`,
+    );
+  }
+  return String(apiKeyId);
+}
+
+function levelOf({ securityLevel = "advanced" }: AuthOptions): SecurityLevel {
+  if (securityLevel !== "advanced" && securityLevel !== "standard") {
+    throw new XsiamAuthError(
+      "securityLevel",
+      `must be "advanced" or "standard" (${described(securityLevel)})`,
+    );
+  }
+  return securityLevel;
+}
+
+function childTenantOf({ childTenantId }: AuthOptions): string | undefined {
+  if (childTenantId === undefined) return undefined;
+  if (typeof childTenantId !== "string" || !HEADER_VALUE.test(childTenantId)) {
+    throw new XsiamAuthError(
+      "childTenantId",
+      `must be a non-empty string of visible ASCII characters (${described(childTenantId)})`,
+    );
+  }
+  return childTenantId;
+}
+
+function functionOf<T>(value: T | undefined, option: "now" | "randomBytes"): T | undefined {
+  if (value !== undefined && typeof value !== "function") {
+    throw new XsiamAuthError(option, `must be a function (${described(value)})`);
+  }
+  return value;
+}
+
+/**
+ * Describes a rejected value. A string is never shown, only its length: it may be a key pasted
+ * into the wrong option. A number cannot be a key, so it is shown.
+ */
+function described(value: unknown): string {
+  if (typeof value === "string")
+    return value === "" ? "got an empty string" : `got a string of ${value.length} characters`;
+  if (typeof value === "number") return `got ${value}`;
+  if (value === undefined) return "got nothing";
+  return value === null ? "got null" : `got ${typeof value === "object" ? "an object" : `a ${typeof value}`}`;
+}
+
+function timestampOf(now: () => number): string {
+  const milliseconds = Math.trunc(now());
+  if (!Number.isSafeInteger(milliseconds) || milliseconds <= 0) {
+    throw new XsiamAuthError("now", "must return the current time in epoch milliseconds");
+  }
+  return String(milliseconds);
+}
+
+/** Validates `options` (throwing `XsiamAuthError` naming the bad one) and returns a signer. */
+export function signerFor(options: AuthOptions, crypto: CryptoBackend): RequestSigner {
+  if (typeof options !== "object" || options === null) {
+    throw new XsiamAuthError("options", "must be an object with apiKey and apiKeyId");
+  }
+  const securityLevel = levelOf(options);
+  const apiKey = keyOf(options, securityLevel);
+  const apiKeyId = keyIdOf(options);
+  const childTenantId = childTenantOf(options);
+  const now = functionOf(options.now, "now") ?? Date.now;
+  const randomBytes = functionOf(options.randomBytes, "randomBytes");
+  const nextNonce = randomBytes ? nonceFactory(randomBytes, 64) : platformNonce;
+
+  if (securityLevel === "standard") {
+    return {
+      securityLevel,
+      childTenantId,
+      sign: () =>
+        childTenantId === undefined
+          ? { authorization: apiKey, "x-xdr-auth-id": apiKeyId }
+          : { authorization: apiKey, "x-xdr-auth-id": apiKeyId, [CHILD_TENANT_HEADER]: childTenantId },
+    };
+  }
+  // Built once, not per request: this runs on every request's path.
+  const advancedHeaders = (authorization: string, nonce: string, timestamp: string): AuthHeaders =>
+    childTenantId === undefined
+      ? { authorization, "x-xdr-auth-id": apiKeyId, "x-xdr-nonce": nonce, "x-xdr-timestamp": timestamp }
+      : {
+          authorization,
+          "x-xdr-auth-id": apiKeyId,
+          "x-xdr-nonce": nonce,
+          "x-xdr-timestamp": timestamp,
+          [CHILD_TENANT_HEADER]: childTenantId,
+        };
+  return {
+    securityLevel,
+    childTenantId,
+    sign: () => {
+      const nonce = nextNonce();
+      const timestamp = timestampOf(now);
+      const digest = crypto.sha256Hex(apiKey + nonce + timestamp);
+      return typeof digest === "string"
+        ? advancedHeaders(digest, nonce, timestamp)
+        : digest.then((hex) => advancedHeaders(hex, nonce, timestamp));
+    },
+  };
+}

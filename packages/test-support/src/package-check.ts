@@ -1,0 +1,64 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { publint } from "publint";
+import { formatMessage } from "publint/utils";
+
+const run = promisify(execFile);
+const attwBin = fileURLToPath(new URL("../node_modules/.bin/attw", import.meta.url));
+
+/** What a published package would look like, and what publint and attw say about it. */
+export interface PackageCheck {
+  /** The tarball `pnpm pack` made: what `pnpm publish` would upload. */
+  tarball: string;
+  /** Paths inside the tarball, relative to its `package/` folder. */
+  files: string[];
+  /** publint messages at every level (suggestions included), formatted. Empty when clean. */
+  publint: string[];
+  /** attw's verdict under the `esm-only` profile (these packages ship ESM only). */
+  attw: { ok: boolean; report: string };
+}
+
+/** The command that runs pnpm: the one running these tests when there is one. */
+function pnpmCommand(): [string, string[]] {
+  const execPath = process.env.npm_execpath;
+  return execPath?.includes("pnpm") ? [process.execPath, [execPath]] : ["pnpm", []];
+}
+
+/** Packs `packageDir` with pnpm (as publishing would) and runs publint and attw on the tarball. */
+export async function checkPackage(packageDir: string): Promise<PackageCheck> {
+  const destination = mkdtempSync(join(tmpdir(), "xsiam-pack-"));
+  const [command, prefix] = pnpmCommand();
+  const { stdout } = await run(command, [...prefix, "pack", "--pack-destination", destination, "--json"], {
+    cwd: packageDir,
+  });
+  const packed = JSON.parse(stdout) as { filename: string; files: Array<{ path: string }> };
+  const tarball = readFileSync(packed.filename);
+
+  const lint = await publint({
+    pack: { tarball: tarball.buffer.slice(tarball.byteOffset, tarball.byteOffset + tarball.byteLength) },
+    level: "suggestion",
+    strict: true,
+  });
+  const publintMessages = lint.messages.map(
+    (message) => formatMessage(message, lint.pkg, { color: false }) ?? "",
+  );
+
+  const attw = await run(attwBin, [packed.filename, "--profile", "esm-only", "--no-color"]).then(
+    ({ stdout: report }) => ({ ok: true, report }),
+    (error: { stdout?: string; stderr?: string }) => ({
+      ok: false,
+      report: `${error.stdout ?? ""}${error.stderr ?? ""}`,
+    }),
+  );
+
+  return {
+    tarball: packed.filename,
+    files: packed.files.map((file) => file.path).sort(),
+    publint: publintMessages,
+    attw,
+  };
+}
