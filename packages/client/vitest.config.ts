@@ -6,6 +6,8 @@ export default mergeConfig(
   defineConfig({
     test: {
       globalSetup: ["@xsiam-sdk/test-support/prism-setup"],
+      // test/*.test-d.ts: what must and must not compile, checked by tsc and counted as tests.
+      typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
     },
   }),
 );

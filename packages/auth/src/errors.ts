@@ -28,9 +28,12 @@ export class XsiamAuthError extends XsiamError {
   override name: "XsiamAuthError" = "XsiamAuthError" as const;
   /** Which option was wrong. */
   readonly option: AuthOptionName;
+  /** What is wrong with it, e.g. `must not be empty or only whitespace`. */
+  readonly problem: string;
 
   constructor(option: AuthOptionName, problem: string) {
     super(`@xsiam-sdk/auth: ${option} ${problem}`);
     this.option = option;
+    this.problem = problem;
   }
 }

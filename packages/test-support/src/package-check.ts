@@ -62,3 +62,20 @@ export async function checkPackage(packageDir: string): Promise<PackageCheck> {
     attw,
   };
 }
+
+/**
+ * Asserts what every published package must satisfy: publint (suggestions included) and attw
+ * (esm-only profile) find nothing, and the tarball has the README, the entry point and its types
+ * and no test files. Returns the check for further assertions.
+ */
+export async function expectPublishable(packageDir: string): Promise<PackageCheck> {
+  const { expect } = await import("vitest");
+  const check = await checkPackage(packageDir);
+  expect(check.publint).toEqual([]);
+  expect(check.attw.ok, check.attw.report).toBe(true);
+  expect(check.files).toEqual(
+    expect.arrayContaining(["LICENSE", "README.md", "package.json", "dist/index.js", "dist/index.d.ts"]),
+  );
+  expect(check.files.filter((file) => /(^|\/)test\/|\.test(-d)?\.ts$/.test(file))).toEqual([]);
+  return check;
+}

@@ -1,0 +1,119 @@
+import type { Client } from "openapi-fetch";
+import { type OperationId, XsiamApiError, XsiamValidationError } from "./errors.js";
+import type { paths } from "./generated/openapi.js";
+import { GeneratedApiKey } from "./generated-key.js";
+import { described } from "./internal/describe.js";
+import { apiError } from "./internal/envelope.js";
+import { deleteBody, type GenerateApiKeyInput, generateBody } from "./internal/validate.js";
+
+/** Options every method accepts for one call. */
+export interface CallOptions {
+  /** Aborts the call; the method then rejects with `XsiamAbortError`. */
+  signal?: AbortSignal | undefined;
+  /** Extra headers, e.g. `x-child-tenant-id` for one call. Auth headers cannot be overridden. */
+  headers?: Record<string, string> | undefined;
+}
+
+/** The API key endpoints, with checked inputs and typed errors. */
+export interface ApiKeysApi {
+  /**
+   * Creates an API key. Not idempotent: if the call fails after the request may have reached the
+   * service (a timeout, a 5xx), a key may exist anyway.
+   *
+   * @example
+   * const { id, key } = await xsiam.apiKeys.generate({ roles: ["Viewer"], securityLevel: "advanced" });
+   */
+  generate(input: GenerateApiKeyInput, options?: CallOptions): Promise<GeneratedApiKey>;
+  /**
+   * Deletes API keys by id and says how many were deleted (unknown ids are not an error).
+   *
+   * @example
+   * const { updateCount } = await xsiam.apiKeys.delete([121, 134]);
+   */
+  delete(ids: readonly number[], options?: CallOptions): Promise<{ updateCount: number }>;
+}
+
+const GENERATE = "/public_api/v1/api_keys/generate";
+const DELETE = "/public_api/v1/api_keys/delete";
+
+function callOptions(options: CallOptions | undefined): {
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+} {
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null) {
+    throw new XsiamValidationError("options", `must be an object (got ${described(options)})`);
+  }
+  const { signal, headers } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new XsiamValidationError("options.signal", `must be an AbortSignal (got ${described(signal)})`);
+  }
+  if (headers !== undefined && (typeof headers !== "object" || headers === null || Array.isArray(headers))) {
+    throw new XsiamValidationError(
+      "options.headers",
+      `must be an object of header names to values (got ${described(headers)})`,
+    );
+  }
+  return { ...(signal && { signal }), ...(headers && { headers }) };
+}
+
+/** The parsed reply of a successful call, or an `XsiamApiError` that never includes the body. */
+function replyOf(operation: OperationId, status: number, text: string | undefined): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  const reply = (parsed as { reply?: unknown } | undefined)?.reply;
+  if (typeof reply === "object" && reply !== null) return reply as Record<string, unknown>;
+  // The body of a successful generate may hold a key, so it is never kept in the error.
+  throw new XsiamApiError({
+    status,
+    operation,
+    problem: text ? "the response body is not the documented JSON reply" : "the response body is empty",
+    hint:
+      operation === "generateApiKey"
+        ? "A key may have been created; check the console before generating again"
+        : "A proxy may have answered instead of the service; check fqdn or baseUrl",
+  });
+}
+
+function unexpectedReply(operation: OperationId, status: number, missing: string): XsiamApiError {
+  return new XsiamApiError({ status, operation, problem: `the reply has no valid ${missing}` });
+}
+
+/** The convenience methods, over the openapi-fetch client `raw`. */
+export function createApiKeysApi(raw: Client<paths>): ApiKeysApi {
+  return {
+    async generate(input, options) {
+      const body = generateBody(input);
+      const { data, error, response } = await raw.POST(GENERATE, {
+        body,
+        parseAs: "text",
+        ...callOptions(options),
+      });
+      if (!response.ok) throw apiError("generateApiKey", response.status, error);
+      const reply = replyOf("generateApiKey", response.status, data);
+      if (!Number.isSafeInteger(reply.id)) throw unexpectedReply("generateApiKey", response.status, "id");
+      if (typeof reply.key !== "string" || reply.key === "")
+        throw unexpectedReply("generateApiKey", response.status, "key");
+      return new GeneratedApiKey(reply.id as number, reply.key);
+    },
+
+    async delete(ids, options) {
+      const body = deleteBody(ids);
+      const { data, error, response } = await raw.POST(DELETE, {
+        body,
+        parseAs: "text",
+        ...callOptions(options),
+      });
+      if (!response.ok) throw apiError("deleteApiKeys", response.status, error);
+      const { update_count: updateCount } = replyOf("deleteApiKeys", response.status, data);
+      if (typeof updateCount !== "number" || !Number.isSafeInteger(updateCount) || updateCount < 0) {
+        throw unexpectedReply("deleteApiKeys", response.status, "update_count");
+      }
+      return { updateCount };
+    },
+  };
+}

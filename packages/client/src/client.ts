@@ -1,0 +1,143 @@
+import { type AuthOptions, createAuthMiddleware, XsiamAuthError } from "@xsiam-sdk/auth";
+import createClient, { type Client } from "openapi-fetch";
+import { type ApiKeysApi, createApiKeysApi } from "./api-keys.js";
+import { XsiamValidationError } from "./errors.js";
+import type { paths } from "./generated/openapi.js";
+import { baseUrlFromFqdn, normaliseBaseUrl } from "./internal/base-url.js";
+import { described } from "./internal/describe.js";
+import { createTransport, type FetchLike } from "./internal/transport.js";
+
+/** Where the tenant's API is: its host name, or a full base URL. Give exactly one. */
+export type XsiamConnection =
+  | {
+      /** The tenant's host name, e.g. `mytenant.xdr.us.paloaltonetworks.com` (`api-` is added). */
+      fqdn: string;
+      baseUrl?: never;
+    }
+  | {
+      /** The API's base URL, e.g. `https://api-mytenant.xdr.us.paloaltonetworks.com`. */
+      baseUrl: string;
+      fqdn?: never;
+    };
+
+/** Everything but the connection: the key, as in `@xsiam-sdk/auth`, and how to send requests. */
+export interface XsiamClientSettings extends AuthOptions {
+  /**
+   * The fetch to send requests with, e.g. one with a proxy agent, or one that records requests in tests.
+   * @default globalThis.fetch
+   */
+  fetch?: FetchLike | undefined;
+}
+
+/** Options of `createXsiamClient`. */
+export type XsiamClientOptions = XsiamConnection & XsiamClientSettings;
+
+/** A client for one tenant and one API key. */
+export interface XsiamClient {
+  /** Generate and delete API keys: checked inputs, typed results, typed errors. */
+  readonly apiKeys: ApiKeysApi;
+  /**
+   * The openapi-fetch client underneath, typed by the spec, with the same auth and transport.
+   * It returns `{ data, error, response }` instead of throwing for error statuses.
+   */
+  readonly raw: Client<paths>;
+  /** The base URL requests go to, after normalisation. */
+  readonly baseUrl: string;
+}
+
+function connectionOf(options: XsiamClientOptions): string {
+  const { fqdn, baseUrl } = options;
+  if (fqdn !== undefined && baseUrl !== undefined) {
+    throw new XsiamValidationError("fqdn", "and baseUrl are exclusive; give one of them");
+  }
+  if (fqdn === undefined && baseUrl === undefined) {
+    throw new XsiamValidationError("fqdn", "or baseUrl is required");
+  }
+  return fqdn !== undefined ? baseUrlFromFqdn(fqdn) : normaliseBaseUrl(baseUrl);
+}
+
+/**
+ * Creates a client for one tenant. Options are checked here: a bad connection option throws
+ * `XsiamValidationError`, a bad key option `XsiamAuthError`, each naming the option.
+ *
+ * @example
+ * const xsiam = createXsiamClient({ fqdn: "mytenant.xdr.us.paloaltonetworks.com", apiKey, apiKeyId: 2841 });
+ * const { id, key } = await xsiam.apiKeys.generate({ roles: ["Viewer"] });
+ */
+export function createXsiamClient(options: XsiamClientOptions): XsiamClient {
+  if (typeof options !== "object" || options === null) {
+    throw new XsiamValidationError("options", `must be an object (got ${described(options)})`);
+  }
+  const baseUrl = connectionOf(options);
+  const { fetch = globalThis.fetch } = options;
+  if (typeof fetch !== "function") {
+    throw new XsiamValidationError("fetch", `must be a function (got ${described(fetch)})`);
+  }
+  const auth = createAuthMiddleware(options);
+  const raw = createClient<paths>({ baseUrl, fetch: createTransport(fetch) });
+  raw.use(auth);
+  return { apiKeys: createApiKeysApi(raw), raw, baseUrl };
+}
+
+/** Environment variables `createXsiamClientFromEnv` reads. */
+const ENV = {
+  baseUrl: "XSIAM_BASE_URL",
+  fqdn: "XSIAM_FQDN",
+  apiKey: "XSIAM_API_KEY",
+  apiKeyId: "XSIAM_API_KEY_ID",
+  securityLevel: "XSIAM_SECURITY_LEVEL",
+  childTenantId: "XSIAM_CHILD_TENANT_ID",
+} as const;
+
+function processEnv(): Readonly<Record<string, string | undefined>> {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+}
+
+/**
+ * Creates a client from `XSIAM_BASE_URL` or `XSIAM_FQDN`, `XSIAM_API_KEY`, `XSIAM_API_KEY_ID`,
+ * and optionally `XSIAM_SECURITY_LEVEL` and `XSIAM_CHILD_TENANT_ID`. Empty variables count as
+ * unset. Errors name the variable.
+ *
+ * @param env where to read the variables. @default process.env
+ * @param settings further settings, e.g. `fetch`.
+ * @example
+ * const xsiam = createXsiamClientFromEnv();
+ */
+export function createXsiamClientFromEnv(
+  env: Readonly<Record<string, string | undefined>> = processEnv(),
+  settings: Omit<XsiamClientSettings, keyof AuthOptions> = {},
+): XsiamClient {
+  const read = (name: string): string | undefined => (env[name] === "" ? undefined : env[name]);
+  const required = (name: string): string => {
+    const value = read(name);
+    if (value === undefined) throw new XsiamValidationError(name, "is not set");
+    return value;
+  };
+  const baseUrl = read(ENV.baseUrl);
+  const fqdn = read(ENV.fqdn);
+  if (baseUrl !== undefined && fqdn !== undefined) {
+    throw new XsiamValidationError(ENV.baseUrl, `and ${ENV.fqdn} are exclusive; set one of them`);
+  }
+  if (baseUrl === undefined && fqdn === undefined) {
+    throw new XsiamValidationError(ENV.fqdn, `or ${ENV.baseUrl} must be set`);
+  }
+  const auth: AuthOptions = {
+    apiKey: required(ENV.apiKey),
+    apiKeyId: required(ENV.apiKeyId),
+    securityLevel: read(ENV.securityLevel) as AuthOptions["securityLevel"],
+    childTenantId: read(ENV.childTenantId),
+  };
+  const connection: XsiamConnection = baseUrl !== undefined ? { baseUrl } : { fqdn: fqdn as string };
+  try {
+    return createXsiamClient({ ...settings, ...auth, ...connection });
+  } catch (error) {
+    // Report the variable the user set, not the option it became.
+    if (error instanceof XsiamAuthError && error.option in ENV) {
+      throw new XsiamValidationError(ENV[error.option as keyof typeof ENV], error.problem);
+    }
+    if (error instanceof XsiamValidationError && error.field in ENV) {
+      throw new XsiamValidationError(ENV[error.field as keyof typeof ENV], error.reason);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,90 @@
+import { type OperationId, XsiamApiError } from "../errors.js";
+
+const MAX_BODY = 2_000;
+
+interface ErrorFields {
+  errCode?: number | string | undefined;
+  errMsg?: string | undefined;
+  errExtra?: unknown;
+  body?: string | undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function codeOf(value: unknown): number | string | undefined {
+  return typeof value === "number" || typeof value === "string" ? value : undefined;
+}
+
+function messageOf(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * Reads the error out of a response body as openapi-fetch hands it over: parsed JSON when the
+ * body was JSON, the text otherwise, `undefined` when it was empty. Understands the two envelopes
+ * the service uses: `{reply: {err_code, err_msg, err_extra}}` and
+ * `{data: {err_msg, metadata: {err_code, err_extra}}}`; anything else is kept as `body`.
+ */
+export function errorFields(body: unknown): ErrorFields {
+  if (isObject(body) && isObject(body.reply) && ("err_msg" in body.reply || "err_code" in body.reply)) {
+    const { reply } = body;
+    return { errCode: codeOf(reply.err_code), errMsg: messageOf(reply.err_msg), errExtra: reply.err_extra };
+  }
+  if (isObject(body) && isObject(body.data) && ("err_msg" in body.data || "metadata" in body.data)) {
+    const { data } = body;
+    const metadata = isObject(data.metadata) ? data.metadata : {};
+    return {
+      errCode: codeOf(metadata.err_code),
+      errMsg: messageOf(data.err_msg),
+      errExtra: metadata.err_extra,
+    };
+  }
+  if (body === undefined || body === "") return {};
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  return { body: text.length > MAX_BODY ? `${text.slice(0, MAX_BODY)}…` : text };
+}
+
+const API_MINTED_KEY = /cannot generate new api keys/i;
+
+/** What to check for a failed call, for the failures that have a usual cause. */
+export function hintFor(
+  status: number,
+  operation: OperationId,
+  errMsg: string | undefined,
+): string | undefined {
+  switch (status) {
+    case 400:
+      return "The service rejected a parameter; errMsg and errExtra say which";
+    case 401:
+      return (
+        "Check that securityLevel matches the key (advanced or standard), that apiKeyId is this key's id, " +
+        "that the key has not expired or been deleted, and that this machine's clock is within a few minutes of the correct time"
+      );
+    case 402:
+      return "The tenant has no license that includes the public API (Cortex XSIAM Premium, Enterprise, NG SIEM or Enterprise Plus)";
+    case 403:
+      return API_MINTED_KEY.test(errMsg ?? "")
+        ? "This key was itself created through the API, and such keys cannot create keys: use a key created in the console"
+        : "The key's role lacks the permission for this action (API key management)" +
+            (operation === "generateApiKey" ? "; a key created through the API also cannot create keys" : "");
+    case 404:
+      return "Wrong host or path: check fqdn or baseUrl (the API host is api-<tenant host>)";
+    case 413:
+      return "The request body is too large";
+    case 429:
+      return "Rate limited: a tenant accepts 10 requests per second across all its clients; wait and retry";
+    default:
+      if (status >= 500 && operation === "generateApiKey") {
+        return "The service failed; a key may have been created anyway, so check before generating again";
+      }
+      return status >= 500 ? "The service failed; deleting is safe to retry" : undefined;
+  }
+}
+
+/** An `XsiamApiError` for an error response, from its status and the body openapi-fetch parsed. */
+export function apiError(operation: OperationId, status: number, body: unknown): XsiamApiError {
+  const fields = errorFields(body);
+  return new XsiamApiError({ status, operation, ...fields, hint: hintFor(status, operation, fields.errMsg) });
+}

@@ -1,0 +1,117 @@
+import type { SecurityLevel } from "@xsiam-sdk/auth";
+import { XsiamValidationError } from "../errors.js";
+import type { components } from "../generated/openapi.js";
+import { described } from "./describe.js";
+
+type GenerateBody = components["schemas"]["GenerateApiKeyRequest"];
+type DeleteBody = components["schemas"]["DeleteApiKeysRequest"];
+
+/** What `apiKeys.generate` takes. */
+export interface GenerateApiKeyInput {
+  /** Names of the roles the new key gets, as shown in the console (e.g. `"Viewer"`). At least one. */
+  roles: readonly string[];
+  /**
+   * Security level of the new key: `"advanced"` keys sign every request, `"standard"` keys are
+   * sent as they are. Omitted, the service's default applies.
+   */
+  securityLevel?: SecurityLevel | undefined;
+  /**
+   * When the key stops working: a `Date` or epoch milliseconds, in the future and at most six
+   * months ahead. Omitted, the service makes it one week from now.
+   */
+  expiration?: Date | number | undefined;
+  /** A note stored with the key, e.g. who or what uses it. */
+  comment?: string | undefined;
+}
+
+const GENERATE_FIELDS = new Set(["roles", "securityLevel", "expiration", "comment"]);
+const SNAKE_CASE_HINTS: Record<string, string> = { security_level: "securityLevel" };
+
+/** Six calendar months after `from`, on the same day of the month or the month's last day. */
+export function sixMonthsAfter(from: number): number {
+  const date = new Date(from);
+  const day = date.getUTCDate();
+  date.setUTCDate(1);
+  date.setUTCMonth(date.getUTCMonth() + 6);
+  const lastDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+  date.setUTCDate(Math.min(day, lastDay));
+  return date.getTime();
+}
+
+function expirationOf(value: unknown, now: number): number {
+  const milliseconds = value instanceof Date ? value.getTime() : value;
+  if (typeof milliseconds !== "number" || !Number.isSafeInteger(milliseconds)) {
+    throw new XsiamValidationError(
+      "expiration",
+      `must be a valid Date or an integer number of epoch milliseconds (got ${described(value)})`,
+    );
+  }
+  if (milliseconds <= now) throw new XsiamValidationError("expiration", "must be in the future");
+  if (milliseconds > sixMonthsAfter(now)) {
+    throw new XsiamValidationError("expiration", "must be at most six months from now (the service's limit)");
+  }
+  return milliseconds;
+}
+
+/** Checks a generate input and turns it into the wire body. Throws `XsiamValidationError`. */
+export function generateBody(input: GenerateApiKeyInput, now: number = Date.now()): GenerateBody {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new XsiamValidationError("input", `must be an object with roles (got ${described(input)})`);
+  }
+  for (const field of Object.keys(input)) {
+    if (!GENERATE_FIELDS.has(field)) {
+      const suggestion = SNAKE_CASE_HINTS[field];
+      throw new XsiamValidationError(
+        field,
+        `is not an input of generate${suggestion ? `; did you mean ${suggestion}?` : ""}`,
+      );
+    }
+  }
+  const { roles, securityLevel, expiration, comment } = input;
+  if (!Array.isArray(roles) || roles.length === 0) {
+    throw new XsiamValidationError(
+      "roles",
+      `must be a non-empty array of role names (got ${described(roles)})`,
+    );
+  }
+  roles.forEach((role: unknown, index) => {
+    if (typeof role !== "string" || role.trim() === "") {
+      throw new XsiamValidationError(
+        `roles[${index}]`,
+        `must be a non-empty role name (got ${described(role)})`,
+      );
+    }
+  });
+  if (securityLevel !== undefined && securityLevel !== "standard" && securityLevel !== "advanced") {
+    throw new XsiamValidationError(
+      "securityLevel",
+      `must be "standard" or "advanced" (got ${described(securityLevel)})`,
+    );
+  }
+  if (comment !== undefined && typeof comment !== "string") {
+    throw new XsiamValidationError("comment", `must be a string (got ${described(comment)})`);
+  }
+  const requestData: GenerateBody["request_data"] = { roles: [...roles] };
+  if (securityLevel !== undefined) requestData.security_level = securityLevel;
+  if (expiration !== undefined) requestData.expiration = expirationOf(expiration, now);
+  if (comment !== undefined) requestData.comment = comment;
+  return { request_data: requestData };
+}
+
+/** Checks the ids of a delete and turns them into the wire body, each id once. */
+export function deleteBody(ids: readonly number[]): DeleteBody {
+  if (!Array.isArray(ids) || ids.length === 0) {
+    throw new XsiamValidationError("ids", `must be a non-empty array of key ids (got ${described(ids)})`);
+  }
+  const unique = new Set<number>();
+  ids.forEach((id: unknown, index) => {
+    if (typeof id !== "number" || !Number.isSafeInteger(id) || id <= 0) {
+      throw new XsiamValidationError(
+        `ids[${index}]`,
+        `must be a positive integer key id (got ${described(id)})`,
+      );
+    }
+    unique.add(id);
+  });
+  return { request_data: { filters: [{ field: "id", operator: "in", value: [...unique] }] } };
+}
