@@ -1,26 +1,14 @@
 // The turbo graph caches correctly: in a throwaway copy of the repository, with its own cache,
 // a repeated build is all cache hits and restores outputs, a spec edit re-runs lint, generate and
 // build exactly once, and reverting the edit restores the earlier generated types from the cache.
-import { execFileSync, spawnSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { copyWorkspace, repositoryRoot as repo } from "@xsiam-sdk/test-support";
 import { beforeAll, expect, test } from "vitest";
 
-const repo = fileURLToPath(new URL("../../..", import.meta.url));
-const work = mkdtempSync(join(tmpdir(), "xsiam-pipeline-"));
-const cacheDir = join(work, ".turbo-cache");
+let work: string;
+let cacheDir: string;
 
 function build(): { status: Record<string, string>; output: string } {
   const run = spawnSync(
@@ -43,50 +31,19 @@ function build(): { status: Record<string, string>; output: string } {
 }
 
 // The tasks the spec feeds; every other build task must not care about a spec edit.
-const specTasks = ["@xsiam-sdk/spec:lint:spec", "@xsiam-sdk/client:generate", "@xsiam-sdk/client:build"];
+const specTasks = [
+  "@xsiam-sdk/spec:lint:spec",
+  "@xsiam-sdk/client:generate",
+  "@xsiam-sdk/client:build",
+  "@xsiam-sdk/docs:build",
+];
 const states = (status: Record<string, string>) => new Set(Object.values(status));
-const specPath = join(work, "spec/openapi.yaml");
-const generatedPath = join(work, "packages/client/src/generated/openapi.ts");
+const specPath = () => join(work, "spec/openapi.yaml");
+const generatedPath = () => join(work, "packages/client/src/generated/openapi.ts");
 
 beforeAll(() => {
-  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], {
-    cwd: repo,
-    encoding: "utf8",
-  })
-    .split("\0")
-    .filter((file) => file && existsSync(join(repo, file)));
-  for (const file of files) {
-    mkdirSync(dirname(join(work, file)), { recursive: true });
-    cpSync(join(repo, file), join(work, file));
-  }
-  // Installed dependencies are shared with the real checkout, not copied; links to workspace
-  // packages point into the copy, so generate reads the copy's spec.
-  for (const dir of [
-    "",
-    "spec",
-    "bench",
-    ...readdirSync(join(repo, "packages")).map((name) => `packages/${name}`),
-  ]) {
-    const modules = join(repo, dir, "node_modules");
-    if (!existsSync(modules)) continue;
-    for (const entry of readdirSync(modules)) {
-      const target = join(work, dir, "node_modules", entry);
-      mkdirSync(dirname(target), { recursive: true });
-      if (entry !== "@xsiam-sdk") {
-        symlinkSync(join(modules, entry), target);
-        continue;
-      }
-      mkdirSync(target);
-      for (const name of readdirSync(join(modules, entry))) {
-        const workspaceDir = name === "spec" ? "spec" : `packages/${name}`;
-        symlinkSync(join(work, workspaceDir), join(target, name));
-      }
-    }
-  }
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: work, stdio: "ignore" });
-  git("init", "-q");
-  git("add", "-A");
-  git("-c", "user.name=pipeline-test", "-c", "user.email=pipeline@test.invalid", "commit", "-qm", "snapshot");
+  work = copyWorkspace("xsiam-pipeline-");
+  cacheDir = join(work, ".turbo-cache");
 }, 60_000);
 
 test("cold build, cached rebuild, spec edit, revert", () => {
@@ -98,10 +55,10 @@ test("cold build, cached rebuild, spec edit, revert", () => {
   expect(build().status).toEqual(Object.fromEntries(Object.keys(cold).map((task) => [task, "hit"])));
   expect(existsSync(join(work, "packages/client/dist/index.d.ts"))).toBe(true);
 
-  const original = readFileSync(specPath, "utf8");
-  const originalTypes = readFileSync(generatedPath, "utf8");
+  const original = readFileSync(specPath(), "utf8");
+  const originalTypes = readFileSync(generatedPath(), "utf8");
   writeFileSync(
-    specPath,
+    specPath(),
     original.replace("A free-text note stored with the key", "A note the pipeline test wrote"),
   );
   const edited = build().status;
@@ -110,14 +67,14 @@ test("cold build, cached rebuild, spec edit, revert", () => {
       .filter((task) => edited[task] === "miss")
       .sort(),
   ).toEqual([...specTasks].sort());
-  expect(readFileSync(generatedPath, "utf8")).toContain("A note the pipeline test wrote");
+  expect(readFileSync(generatedPath(), "utf8")).toContain("A note the pipeline test wrote");
   expect(readFileSync(join(work, "packages/client/dist/generated/openapi.d.ts"), "utf8")).toContain(
     "A note the pipeline test wrote",
   );
 
   expect(states(build().status)).toEqual(new Set(["hit"]));
 
-  writeFileSync(specPath, original);
+  writeFileSync(specPath(), original);
   expect(states(build().status)).toEqual(new Set(["hit"]));
-  expect(readFileSync(generatedPath, "utf8")).toBe(originalTypes);
+  expect(readFileSync(generatedPath(), "utf8")).toBe(originalTypes);
 }, 180_000);

@@ -4,3 +4,4 @@ export { type PrismMock, type StartPrismOptions, specFile, startPrism } from "./
 // Importing anything from here also brings the `inject("prismUrl")` typing into scope.
 export type { PrismContext } from "./prism-setup.js";
 export { type ReceivedRequest, startServer, type TestServer } from "./server.js";
+export { copyWorkspace, repositoryRoot } from "./workspace-copy.js";

@@ -71,6 +71,18 @@ export async function checkPackage(packageDir: string): Promise<PackageCheck> {
 export async function expectPublishable(packageDir: string): Promise<PackageCheck> {
   const { expect } = await import("vitest");
   const check = await checkPackage(packageDir);
+  const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
+  expect(manifest).toMatchObject({
+    type: "module",
+    sideEffects: false,
+    license: "MIT",
+    engines: { node: expect.stringMatching(/^>=20/) },
+    repository: { type: "git", url: expect.stringContaining("github.com"), directory: expect.any(String) },
+    publishConfig: { access: "public" },
+  });
+  expect(manifest.name).toMatch(/^@xsiam-sdk\//);
+  expect(manifest.files).toContain("dist");
+  expect(Object.keys(manifest.exports["."])[0]).toBe("types");
   expect(check.publint).toEqual([]);
   expect(check.attw.ok, check.attw.report).toBe(true);
   expect(check.files).toEqual(

@@ -1,0 +1,177 @@
+// The release flow, for real: changesets versions and publishes both packages to a Verdaccio
+// registry on 127.0.0.1, then a project outside the workspace installs @xsiam-sdk/client with
+// plain npm and uses it from ESM, CommonJS and TypeScript (node16 and bundler resolution).
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { copyWorkspace, getFreePort, type PrismMock, startPrism } from "@xsiam-sdk/test-support";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { stringify } from "yaml";
+
+const run = promisify(execFile);
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const verdaccioBin = here("../node_modules/.bin/verdaccio");
+const tsc = here("../node_modules/typescript/bin/tsc");
+// Everything this test starts is stopped in afterAll; these bound it if afterAll never runs.
+const REGISTRY_LIFETIME_MS = 10 * 60_000;
+
+let registry: { url: string; process: ChildProcess };
+let npmrc: string;
+let prism: PrismMock;
+let workspace: string;
+let consumer: string;
+let version: string;
+const timings: Record<string, number> = {};
+
+async function timed<T>(step: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    timings[step] = Math.round(performance.now() - started);
+  }
+}
+
+async function startVerdaccio(): Promise<{ url: string; process: ChildProcess }> {
+  const dir = mkdtempSync(join(tmpdir(), "verdaccio-"));
+  const port = await getFreePort();
+  const config = join(dir, "config.yaml");
+  writeFileSync(
+    config,
+    stringify({
+      storage: join(dir, "storage"),
+      auth: { htpasswd: { file: join(dir, "htpasswd"), max_users: 10 } },
+      uplinks: {},
+      packages: { "**": { access: "$all", publish: "$authenticated" } },
+      log: { type: "stdout", format: "pretty", level: "warn" },
+    }),
+  );
+  const child = spawn(verdaccioBin, ["--config", config, "--listen", `127.0.0.1:${port}`], {
+    stdio: "ignore",
+  });
+  setTimeout(() => child.kill("SIGKILL"), REGISTRY_LIFETIME_MS).unref();
+  const url = `http://127.0.0.1:${port}/`;
+  for (let attempt = 0; attempt < 150; attempt++) {
+    const ready = await fetch(`${url}-/ping`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) return { url, process: child };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill("SIGKILL");
+  throw new Error("Verdaccio did not start");
+}
+
+beforeAll(async () => {
+  [registry, prism] = await Promise.all([startVerdaccio(), startPrism()]);
+  const response = await fetch(`${registry.url}-/user/org.couchdb.user:release-test`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "release-test", password: "release-test-password" }),
+  });
+  const { token } = (await response.json()) as { token: string };
+  npmrc = join(mkdtempSync(join(tmpdir(), "release-npmrc-")), ".npmrc");
+  writeFileSync(npmrc, `${registry.url.replace(/^http:/, "")}:_authToken=${token}\n`);
+}, 60_000);
+
+afterAll(async () => {
+  registry?.process.kill("SIGTERM");
+  await prism?.stop();
+  console.log(`release round trip, ms per step: ${JSON.stringify(timings)}`);
+});
+
+describe.sequential("release round trip", () => {
+  test("pnpm version-packages applies a changeset to both packages together", async () => {
+    workspace = copyWorkspace("xsiam-release-");
+    writeFileSync(
+      join(workspace, ".changeset/release-round-trip.md"),
+      '---\n"@xsiam-sdk/client": patch\n---\n\nRound trip.\n',
+    );
+    const before = JSON.parse(readFileSync(join(workspace, "packages/client/package.json"), "utf8"))
+      .version as string;
+    await timed("version", () => run("pnpm", ["version-packages"], { cwd: workspace }));
+    const read = (name: string) =>
+      JSON.parse(readFileSync(join(workspace, `packages/${name}/package.json`), "utf8"));
+    version = read("client").version;
+    expect(version).not.toBe(before);
+    expect(read("auth").version).toBe(version);
+    expect(readFileSync(join(workspace, "packages/client/CHANGELOG.md"), "utf8")).toContain("Round trip.");
+    expect(
+      readdirSync(join(workspace, ".changeset")).filter(
+        (file) => file.endsWith(".md") && file !== "README.md",
+      ),
+    ).toEqual([]);
+  }, 120_000);
+
+  test("pnpm release builds and publishes both packages to the registry", async () => {
+    const env = { ...process.env, npm_config_registry: registry.url, npm_config_userconfig: npmrc };
+    const { stdout, stderr } = await timed("release", () =>
+      run("pnpm", ["release"], { cwd: workspace, env }),
+    );
+    expect(stdout + stderr).toContain("packages published successfully");
+    for (const name of ["auth", "client"]) {
+      const packument = (await (await fetch(`${registry.url}@xsiam-sdk%2f${name}`)).json()) as {
+        "dist-tags": Record<string, string>;
+      };
+      expect(packument["dist-tags"].latest).toBe(version);
+    }
+  }, 240_000);
+
+  test("a project outside the workspace installs @xsiam-sdk/client with plain npm", async () => {
+    consumer = mkdtempSync(join(tmpdir(), "xsiam-consumer-"));
+    writeFileSync(join(consumer, "package.json"), '{ "name": "consumer", "private": true }\n');
+    // Only the @xsiam-sdk scope comes from the test registry; openapi-fetch comes from npm.
+    const consumerNpmrc = join(consumer, ".npmrc");
+    writeFileSync(consumerNpmrc, `@xsiam-sdk:registry=${registry.url}\nfund=false\naudit=false\n`);
+    await timed("npm install", () =>
+      run("npm", ["install", `@xsiam-sdk/client@${version}`], {
+        cwd: consumer,
+        env: { ...process.env, npm_config_userconfig: consumerNpmrc },
+      }),
+    );
+    const installed = (name: string) =>
+      JSON.parse(readFileSync(join(consumer, "node_modules/@xsiam-sdk", name, "package.json"), "utf8"));
+    expect(installed("client").version).toBe(version);
+    expect(installed("auth").version).toBe(version);
+    expect(installed("client").dependencies["@xsiam-sdk/auth"]).toBe(`^${version}`);
+    mkdirSync(join(consumer, "src"));
+    for (const file of readdirSync(here("../fixtures")))
+      cpSync(join(here("../fixtures"), file), join(consumer, "src", file));
+  }, 180_000);
+
+  test.each([
+    ["an ESM script", "consumer.mjs"],
+    ["a CommonJS script (require)", "consumer.cjs"],
+  ])(
+    "%s runs against the mock",
+    async (_label, file) => {
+      const { stdout } = await run(process.execPath, [join(consumer, "src", file), prism.url], {
+        cwd: consumer,
+      });
+      expect(JSON.parse(stdout)).toMatchObject({
+        module: file.endsWith(".cjs") ? "cjs" : "esm",
+        id: 4267,
+        printed: '{"id":4267,"key":"[redacted]"}',
+        updateCount: 2,
+        status: 401,
+      });
+    },
+    60_000,
+  );
+
+  test.each(["node16", "bundler"])(
+    "a TypeScript file type-checks with moduleResolution %s",
+    async (resolution) => {
+      await expect(
+        timed(`tsc ${resolution}`, () =>
+          run(process.execPath, [tsc, "-p", join(consumer, "src", `tsconfig.${resolution}.json`)]),
+        ),
+      ).resolves.toBeDefined();
+    },
+    60_000,
+  );
+});
