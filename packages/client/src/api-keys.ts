@@ -4,10 +4,12 @@ import type { paths } from "./generated/openapi.js";
 import { GeneratedApiKey } from "./generated-key.js";
 import { described } from "./internal/describe.js";
 import { apiError } from "./internal/envelope.js";
+import { attemptsOf } from "./internal/transport.js";
 import { deleteBody, type GenerateApiKeyInput, generateBody } from "./internal/validate.js";
+import { DEFAULT_RETRY_POLICY, type RetryOptions, retryPolicy } from "./reliability.js";
 
-/** Options every method accepts for one call. */
-export interface CallOptions {
+/** Options every method accepts for one call; the retry options override the client's. */
+export interface CallOptions extends RetryOptions {
   /** Aborts the call; the method then rejects with `XsiamAbortError`. */
   signal?: AbortSignal | undefined;
   /** Extra headers, e.g. `x-child-tenant-id` for one call. Auth headers cannot be overridden. */
@@ -44,7 +46,10 @@ function callOptions(options: CallOptions | undefined): {
   if (typeof options !== "object" || options === null) {
     throw new XsiamValidationError("options", `must be an object (got ${described(options)})`);
   }
-  const { signal, headers } = options;
+  const { signal, headers, timeoutMs, maxRetries, retryBaseDelayMs, maxRetryDelayMs } = options;
+  // Checked here so that an error names `options.…`; the transport merges them with the client's.
+  const retry = { timeoutMs, maxRetries, retryBaseDelayMs, maxRetryDelayMs };
+  retryPolicy(DEFAULT_RETRY_POLICY, retry, "options.");
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new XsiamValidationError("options.signal", `must be an AbortSignal (got ${described(signal)})`);
   }
@@ -54,11 +59,16 @@ function callOptions(options: CallOptions | undefined): {
       `must be an object of header names to values (got ${described(headers)})`,
     );
   }
-  return { ...(signal && { signal }), ...(headers && { headers }) };
+  const overridden = Object.values(retry).some((value) => value !== undefined);
+  return { ...(signal && { signal }), ...(headers && { headers }), ...(overridden && { xsiam: retry }) };
 }
 
 /** The parsed reply of a successful call, or an `XsiamApiError` that never includes the body. */
-function replyOf(operation: OperationId, status: number, text: string | undefined): Record<string, unknown> {
+function replyOf(
+  operation: OperationId,
+  response: Response,
+  text: string | undefined,
+): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
@@ -69,8 +79,9 @@ function replyOf(operation: OperationId, status: number, text: string | undefine
   if (typeof reply === "object" && reply !== null) return reply as Record<string, unknown>;
   // The body of a successful generate may hold a key, so it is never kept in the error.
   throw new XsiamApiError({
-    status,
+    status: response.status,
     operation,
+    attempts: attemptsOf(response),
     problem: text ? "the response body is not the documented JSON reply" : "the response body is empty",
     hint:
       operation === "generateApiKey"
@@ -79,8 +90,13 @@ function replyOf(operation: OperationId, status: number, text: string | undefine
   });
 }
 
-function unexpectedReply(operation: OperationId, status: number, missing: string): XsiamApiError {
-  return new XsiamApiError({ status, operation, problem: `the reply has no valid ${missing}` });
+function unexpectedReply(operation: OperationId, response: Response, missing: string): XsiamApiError {
+  return new XsiamApiError({
+    status: response.status,
+    operation,
+    attempts: attemptsOf(response),
+    problem: `the reply has no valid ${missing}`,
+  });
 }
 
 /** The convenience methods, over the openapi-fetch client `raw`. */
@@ -93,11 +109,11 @@ export function createApiKeysApi(raw: Client<paths>): ApiKeysApi {
         parseAs: "text",
         ...callOptions(options),
       });
-      if (!response.ok) throw apiError("generateApiKey", response.status, error);
-      const reply = replyOf("generateApiKey", response.status, data);
-      if (!Number.isSafeInteger(reply.id)) throw unexpectedReply("generateApiKey", response.status, "id");
+      if (!response.ok) throw apiError("generateApiKey", response, error);
+      const reply = replyOf("generateApiKey", response, data);
+      if (!Number.isSafeInteger(reply.id)) throw unexpectedReply("generateApiKey", response, "id");
       if (typeof reply.key !== "string" || reply.key === "")
-        throw unexpectedReply("generateApiKey", response.status, "key");
+        throw unexpectedReply("generateApiKey", response, "key");
       return new GeneratedApiKey(reply.id as number, reply.key);
     },
 
@@ -108,10 +124,10 @@ export function createApiKeysApi(raw: Client<paths>): ApiKeysApi {
         parseAs: "text",
         ...callOptions(options),
       });
-      if (!response.ok) throw apiError("deleteApiKeys", response.status, error);
-      const { update_count: updateCount } = replyOf("deleteApiKeys", response.status, data);
+      if (!response.ok) throw apiError("deleteApiKeys", response, error);
+      const { update_count: updateCount } = replyOf("deleteApiKeys", response, data);
       if (typeof updateCount !== "number" || !Number.isSafeInteger(updateCount) || updateCount < 0) {
-        throw unexpectedReply("deleteApiKeys", response.status, "update_count");
+        throw unexpectedReply("deleteApiKeys", response, "update_count");
       }
       return { updateCount };
     },

@@ -6,6 +6,15 @@ import type { paths } from "./generated/openapi.js";
 import { baseUrlFromFqdn, normaliseBaseUrl } from "./internal/base-url.js";
 import { described } from "./internal/describe.js";
 import { createTransport, type FetchLike } from "./internal/transport.js";
+import { createRateLimiter, type RateLimiter } from "./rate-limiter.js";
+import {
+  DEFAULT_RETRY_POLICY,
+  type RequestEvent,
+  type ResponseEvent,
+  type RetryOptions,
+  retryPolicy,
+  type XsiamLogger,
+} from "./reliability.js";
 
 /** Where the tenant's API is: its host name, or a full base URL. Give exactly one. */
 export type XsiamConnection =
@@ -21,12 +30,26 @@ export type XsiamConnection =
     };
 
 /** Everything but the connection: the key, as in `@xsiam-sdk/auth`, and how to send requests. */
-export interface XsiamClientSettings extends AuthOptions {
+export interface XsiamClientSettings extends AuthOptions, RetryOptions {
   /**
-   * The fetch to send requests with, e.g. one with a proxy agent, or one that records requests in tests.
+   * The fetch to send requests with, e.g. one with a proxy agent, or one that records requests in
+   * tests. It is called as `fetch(url, init)`.
    * @default globalThis.fetch
    */
   fetch?: FetchLike | undefined;
+  /**
+   * Requests per second this client lets start, `false` for no limit, or a `RateLimiter` from
+   * `createRateLimiter` shared by every client of the same tenant (the service counts 10 per second
+   * per tenant, across all clients). Requests beyond the limit wait, in order.
+   * @default 10
+   */
+  rateLimit?: number | RateLimiter | false | undefined;
+  /** Receives a debug line per attempt and response, and a warning per retry. Headers are redacted. */
+  logger?: XsiamLogger | undefined;
+  /** Called before each attempt is sent, with the secret headers redacted. */
+  onRequest?: ((event: RequestEvent) => void) | undefined;
+  /** Called after each attempt that got a response. */
+  onResponse?: ((event: ResponseEvent) => void) | undefined;
 }
 
 /** Options of `createXsiamClient`. */
@@ -69,14 +92,49 @@ export function createXsiamClient(options: XsiamClientOptions): XsiamClient {
     throw new XsiamValidationError("options", `must be an object (got ${described(options)})`);
   }
   const baseUrl = connectionOf(options);
-  const { fetch = globalThis.fetch } = options;
+  const { fetch = globalThis.fetch, rateLimit = 10, logger, onRequest, onResponse } = options;
   if (typeof fetch !== "function") {
     throw new XsiamValidationError("fetch", `must be a function (got ${described(fetch)})`);
   }
+  for (const [name, hook] of [
+    ["onRequest", onRequest],
+    ["onResponse", onResponse],
+  ] as const) {
+    if (hook !== undefined && typeof hook !== "function") {
+      throw new XsiamValidationError(name, `must be a function (got ${described(hook)})`);
+    }
+  }
+  if (logger !== undefined && (typeof logger !== "object" || logger === null)) {
+    throw new XsiamValidationError(
+      "logger",
+      `must be an object with debug and warn functions (got ${described(logger)})`,
+    );
+  }
+  const policy = retryPolicy(DEFAULT_RETRY_POLICY, options);
   const auth = createAuthMiddleware(options);
-  const raw = createClient<paths>({ baseUrl, fetch: createTransport(fetch) });
+  const transport = createTransport({
+    fetch,
+    signHeaders: auth.signHeaders,
+    policy,
+    rateLimiter: rateLimiterOf(rateLimit),
+    logger,
+    onRequest,
+    onResponse,
+  });
+  const raw = createClient<paths>({ baseUrl, fetch: transport });
   raw.use(auth);
   return { apiKeys: createApiKeysApi(raw), raw, baseUrl };
+}
+
+function rateLimiterOf(rateLimit: number | RateLimiter | false): RateLimiter | undefined {
+  if (rateLimit === false) return undefined;
+  if (typeof rateLimit === "number") return createRateLimiter(rateLimit);
+  if (typeof rateLimit === "object" && rateLimit !== null && typeof rateLimit.acquire === "function")
+    return rateLimit;
+  throw new XsiamValidationError(
+    "rateLimit",
+    `must be a number of requests per second, a RateLimiter or false (got ${described(rateLimit)})`,
+  );
 }
 
 /** Environment variables `createXsiamClientFromEnv` reads. */

@@ -5,6 +5,17 @@ export { XsiamAuthError, XsiamError } from "@xsiam-sdk/auth";
 /** The operations of this API, as named in the spec. */
 export type OperationId = "generateApiKey" | "deleteApiKeys";
 
+/** How many attempts a call made (the last one is the one that failed) and how many it could have made. */
+export interface Attempts {
+  readonly attempts: number;
+  readonly maxAttempts: number;
+}
+
+/** ` [attempt 2 of 3]`: appended to the message of every error a call's transport produced. */
+export function attemptSuffix(details: Attempts | undefined): string {
+  return details ? ` [attempt ${details.attempts} of ${details.maxAttempts}]` : "";
+}
+
 /**
  * The service answered with an error status (or with a success status and a body that is not
  * the documented reply). Carries what the service said, parsed from any of its error envelopes,
@@ -34,6 +45,10 @@ export class XsiamApiError extends XsiamError {
   readonly body: string | undefined;
   /** What to check for this kind of failure, when there is something useful to say. */
   readonly hint: string | undefined;
+  /** Attempts made, the last one answered with this error. */
+  readonly attempts: number | undefined;
+  /** Attempts the retry policy allowed. */
+  readonly maxAttempts: number | undefined;
 
   constructor(details: {
     status: number;
@@ -44,10 +59,12 @@ export class XsiamApiError extends XsiamError {
     body?: string | undefined;
     hint?: string | undefined;
     problem?: string | undefined;
+    attempts?: Attempts | undefined;
   }) {
     const said = details.errMsg ?? details.problem ?? "no error message in the response";
     super(
-      `${details.operation} failed with HTTP ${details.status}: ${said}${details.hint ? `. ${details.hint}` : ""}`,
+      `${details.operation} failed with HTTP ${details.status}: ${said}${details.hint ? `. ${details.hint}` : ""}` +
+        attemptSuffix(details.attempts),
     );
     this.status = details.status;
     this.operation = details.operation;
@@ -56,6 +73,8 @@ export class XsiamApiError extends XsiamError {
     this.errExtra = details.errExtra;
     this.body = details.body;
     this.hint = details.hint;
+    this.attempts = details.attempts?.attempts;
+    this.maxAttempts = details.attempts?.maxAttempts;
   }
 }
 
@@ -77,20 +96,59 @@ export class XsiamValidationError extends XsiamError {
   }
 }
 
-/** The request could not be sent or its response not received (DNS, refused connection, reset…). */
+/** Options of the errors a call's transport throws. */
+export interface TransportErrorOptions extends Attempts {
+  /** The failure underneath: undici's error, or the signal's reason. */
+  cause: unknown;
+}
+
+/**
+ * The request could not be sent or its response not received in full (refused connection, DNS,
+ * a connection closed mid-response…). `cause` is the underlying error.
+ */
 export class XsiamNetworkError extends XsiamError {
   override name: "XsiamNetworkError" = "XsiamNetworkError" as const;
+  /** Attempts made; the last one failed this way. */
+  readonly attempts: number;
+  /** Attempts the retry policy allowed. */
+  readonly maxAttempts: number;
 
-  constructor(message: string, options: { cause: unknown }) {
-    super(message, options);
+  constructor(message: string, options: TransportErrorOptions) {
+    super(`${message}${attemptSuffix(options)}`, { cause: options.cause });
+    this.attempts = options.attempts;
+    this.maxAttempts = options.maxAttempts;
   }
 }
 
-/** The caller's `signal` aborted the request. `cause` is the signal's reason. */
+/** An attempt took longer than `timeoutMs` (response headers and body together) and was aborted. */
+export class XsiamTimeoutError extends XsiamError {
+  override name: "XsiamTimeoutError" = "XsiamTimeoutError" as const;
+  /** The limit that was exceeded, per attempt. */
+  readonly timeoutMs: number;
+  /** Attempts made; the last one timed out. */
+  readonly attempts: number;
+  /** Attempts the retry policy allowed. */
+  readonly maxAttempts: number;
+
+  constructor(message: string, options: TransportErrorOptions & { timeoutMs: number }) {
+    super(`${message}${attemptSuffix(options)}`, { cause: options.cause });
+    this.timeoutMs = options.timeoutMs;
+    this.attempts = options.attempts;
+    this.maxAttempts = options.maxAttempts;
+  }
+}
+
+/** The caller's `signal` aborted the call (while sending, waiting to retry or waiting for the rate limit). */
 export class XsiamAbortError extends XsiamError {
   override name: "XsiamAbortError" = "XsiamAbortError" as const;
+  /** Attempts made before the abort (0 when it came before the first one). */
+  readonly attempts: number;
+  /** Attempts the retry policy allowed. */
+  readonly maxAttempts: number;
 
-  constructor(message: string, options: { cause: unknown }) {
-    super(message, options);
+  constructor(message: string, options: TransportErrorOptions) {
+    super(`${message}${attemptSuffix(options)}`, { cause: options.cause });
+    this.attempts = options.attempts;
+    this.maxAttempts = options.maxAttempts;
   }
 }

@@ -134,6 +134,7 @@ describe("input checks: each bad input is an XsiamValidationError naming the fie
     ["an empty role", { roles: ["Viewer", ""] }, "roles[1]"],
     ["a blank role", { roles: ["  "] }, "roles[0]"],
     ["a role that is not a string", { roles: ["Viewer", 7] }, "roles[1]"],
+    ["a hole in a sparse roles array", { roles: Object.assign(new Array(2), { 1: "Viewer" }) }, "roles[0]"],
     ["an unknown level", { ...valid, securityLevel: "paranoid" }, "securityLevel"],
     ["snake_case security_level", { ...valid, security_level: "standard" }, "security_level"],
     ["an unknown field", { ...valid, expires: 1 }, "expires"],
@@ -167,6 +168,7 @@ describe("input checks: each bad input is an XsiamValidationError naming the fie
     ["an unsafe integer", [2 ** 53], "ids[0]"],
     ["a string id", ["121"], "ids[0]"],
     ["NaN", [Number.NaN], "ids[0]"],
+    ["a hole in a sparse array", Object.assign(new Array(2), { 1: 5 }), "ids[0]"],
   ];
 
   test.each(deleteCases)("delete: %s", async (_label, ids, field) => {

@@ -75,10 +75,10 @@ describe("error statuses from the mock become XsiamApiError with the service's f
       baseUrl: prismUrl,
       apiKey: SECRET,
       apiKeyId: 2841,
-      fetch: (request) => {
-        const stripped = new Request(request);
-        stripped.headers.delete("authorization");
-        return fetch(stripped);
+      fetch: (input, init) => {
+        const headers = new Headers(init.headers);
+        headers.delete("authorization");
+        return fetch(input, { ...init, headers });
       },
     });
     const error = await remove(unsigned);
@@ -194,7 +194,10 @@ describe("failures before a response", () => {
     const port = await getFreePort();
     const error = await remove(client(`http://127.0.0.1:${port}`));
     expect(error).toBeInstanceOf(XsiamNetworkError);
-    expect((error as Error).message).toBe(`could not reach 127.0.0.1:${port} (ECONNREFUSED)`);
+    expect((error as Error).message).toBe(
+      `deleteApiKeys: could not reach 127.0.0.1:${port} (ECONNREFUSED) [attempt 3 of 3]`,
+    );
+    expect(error).toMatchObject({ attempts: 3, maxAttempts: 3 });
     expect((error as Error).cause).toBeInstanceOf(Error);
     expectNoSecrets(error, [SECRET]);
   });
@@ -223,5 +226,7 @@ test("a fetch refused before connecting names the innermost reason", async () =>
   // Port 9 is on fetch's list of blocked ports: undici refuses it without connecting.
   const error = await remove(client("http://127.0.0.1:9"));
   expect(error).toBeInstanceOf(XsiamNetworkError);
-  expect((error as Error).message).toBe("could not reach 127.0.0.1:9 (bad port)");
+  expect((error as Error).message).toBe(
+    "deleteApiKeys: the connection to 127.0.0.1:9 failed (bad port) [attempt 3 of 3]",
+  );
 });

@@ -2,13 +2,16 @@ import { inspect } from "node:util";
 import { expect } from "vitest";
 
 /** A fetch that records every request it is given, then sends it with the global fetch. */
-export function recordingFetch(): { fetch: (request: Request) => Promise<Response>; requests: Request[] } {
+export function recordingFetch(): {
+  fetch: (input: string, init: RequestInit) => Promise<Response>;
+  requests: Request[];
+} {
   const requests: Request[] = [];
   return {
     requests,
-    fetch: (request) => {
-      requests.push(request.clone());
-      return fetch(request);
+    fetch: (input, init) => {
+      requests.push(new Request(input, { ...init, signal: null }));
+      return fetch(input, init);
     },
   };
 }

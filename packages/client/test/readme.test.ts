@@ -25,8 +25,8 @@ function consumerDir(): string {
   return dir;
 }
 
-test("the README has its three examples", () => {
-  expect(blocks).toHaveLength(3);
+test("the README has its four examples", () => {
+  expect(blocks).toHaveLength(4);
 });
 
 test("every example type-checks as a consumer would compile it", async () => {

@@ -12,14 +12,15 @@ const masked = (secret) => `${secret.slice(0, 4)}… (${secret.length} character
 
 /** Wraps fetch to print each request as it goes: method, path, signing headers, status, time. */
 function narratingFetch() {
-  return async (request) => {
+  return async (url, init) => {
     const started = performance.now();
-    const { pathname } = new URL(request.url);
-    const nonce = request.headers.get("x-xdr-nonce");
+    const { pathname } = new URL(url);
+    const headers = new Headers(init.headers);
+    const nonce = headers.get("x-xdr-nonce");
     const signing = nonce
-      ? `signed with nonce ${nonce.slice(0, 8)}…, timestamp ${request.headers.get("x-xdr-timestamp")}`
+      ? `signed with nonce ${nonce.slice(0, 8)}…, timestamp ${headers.get("x-xdr-timestamp")}`
       : "standard key, sent as is";
-    const response = await fetch(request);
+    const response = await fetch(url, init);
     say(
       `   POST ${pathname}: ${response.status} in ${Math.round(performance.now() - started)} ms (${signing})`,
     );

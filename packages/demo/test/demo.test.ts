@@ -78,7 +78,7 @@ test("a failure is explained and the exit code is 1", async () => {
   );
   expect(error?.code).toBe(1);
   expect(error?.stdout).toContain(
-    `failed: XsiamNetworkError: could not reach 127.0.0.1:${port} (ECONNREFUSED)`,
+    `failed: XsiamNetworkError: generateApiKey: could not reach 127.0.0.1:${port} (ECONNREFUSED) [attempt 3 of 3]`,
   );
   expect(error?.stdout).not.toContain("a-tenant-key-never-printed");
 }, 60_000);

@@ -1,3 +1,4 @@
+export { type Fault, type FaultServer, faults, startFaultServer } from "./faults.js";
 export { checkPackage, expectPublishable, type PackageCheck } from "./package-check.js";
 export { getFreePort } from "./ports.js";
 export { type PrismMock, type StartPrismOptions, specFile, startPrism } from "./prism.js";

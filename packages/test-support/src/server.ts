@@ -3,6 +3,8 @@ import type { AddressInfo, Socket } from "node:net";
 
 /** A request the server received, with its body read. */
 export interface ReceivedRequest {
+  /** When the request arrived (`Date.now()`). */
+  at: number;
   method: string;
   path: string;
   headers: IncomingMessage["headers"];
@@ -27,10 +29,12 @@ export async function startServer(
 ): Promise<TestServer> {
   const received: ReceivedRequest[] = [];
   const server = createServer((request, response) => {
+    const at = Date.now();
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const entry = {
+        at,
         method: request.method ?? "",
         path: request.url ?? "",
         headers: request.headers,

@@ -1,4 +1,5 @@
 import { type OperationId, XsiamApiError } from "../errors.js";
+import { attemptsOf } from "./transport.js";
 
 const MAX_BODY = 2_000;
 
@@ -84,7 +85,14 @@ export function hintFor(
 }
 
 /** An `XsiamApiError` for an error response, from its status and the body openapi-fetch parsed. */
-export function apiError(operation: OperationId, status: number, body: unknown): XsiamApiError {
+export function apiError(operation: OperationId, response: Response, body: unknown): XsiamApiError {
   const fields = errorFields(body);
-  return new XsiamApiError({ status, operation, ...fields, hint: hintFor(status, operation, fields.errMsg) });
+  const { status } = response;
+  return new XsiamApiError({
+    status,
+    operation,
+    ...fields,
+    hint: hintFor(status, operation, fields.errMsg),
+    attempts: attemptsOf(response),
+  });
 }

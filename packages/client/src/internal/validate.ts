@@ -26,6 +26,7 @@ export interface GenerateApiKeyInput {
 
 const GENERATE_FIELDS = new Set(["roles", "securityLevel", "expiration", "comment"]);
 const SNAKE_CASE_HINTS: Record<string, string> = { security_level: "securityLevel" };
+const FIELD_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,31}$/;
 
 /** Six calendar months after `from`, on the same day of the month or the month's last day. */
 export function sixMonthsAfter(from: number): number {
@@ -61,8 +62,10 @@ export function generateBody(input: GenerateApiKeyInput, now: number = Date.now(
   for (const field of Object.keys(input)) {
     if (!GENERATE_FIELDS.has(field)) {
       const suggestion = SNAKE_CASE_HINTS[field];
+      // A name is shown only if it looks like one: anything else may be a key in the wrong place.
+      const shown = FIELD_NAME.test(field) ? field : `input (a field named by ${described(field)})`;
       throw new XsiamValidationError(
-        field,
+        shown,
         `is not an input of generate${suggestion ? `; did you mean ${suggestion}?` : ""}`,
       );
     }
@@ -74,14 +77,16 @@ export function generateBody(input: GenerateApiKeyInput, now: number = Date.now(
       `must be a non-empty array of role names (got ${described(roles)})`,
     );
   }
-  roles.forEach((role: unknown, index) => {
+  // An index loop, not forEach: the holes of a sparse array must be checked too.
+  for (let index = 0; index < roles.length; index++) {
+    const role: unknown = roles[index];
     if (typeof role !== "string" || role.trim() === "") {
       throw new XsiamValidationError(
         `roles[${index}]`,
         `must be a non-empty role name (got ${described(role)})`,
       );
     }
-  });
+  }
   if (securityLevel !== undefined && securityLevel !== "standard" && securityLevel !== "advanced") {
     throw new XsiamValidationError(
       "securityLevel",
@@ -104,7 +109,9 @@ export function deleteBody(ids: readonly number[]): DeleteBody {
     throw new XsiamValidationError("ids", `must be a non-empty array of key ids (got ${described(ids)})`);
   }
   const unique = new Set<number>();
-  ids.forEach((id: unknown, index) => {
+  // An index loop, not forEach: the holes of a sparse array must be checked too.
+  for (let index = 0; index < ids.length; index++) {
+    const id: unknown = ids[index];
     if (typeof id !== "number" || !Number.isSafeInteger(id) || id <= 0) {
       throw new XsiamValidationError(
         `ids[${index}]`,
@@ -112,6 +119,6 @@ export function deleteBody(ids: readonly number[]): DeleteBody {
       );
     }
     unique.add(id);
-  });
+  }
   return { request_data: { filters: [{ field: "id", operator: "in", value: [...unique] }] } };
 }

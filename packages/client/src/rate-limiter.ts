@@ -1,0 +1,107 @@
+import { XsiamAbortError, XsiamValidationError } from "./errors.js";
+import { described } from "./internal/describe.js";
+
+/** Paces requests to a tenant. Share one between clients that use the same tenant. */
+export interface RateLimiter {
+  /** Requests this limiter lets start in any one-second window. */
+  readonly requestsPerSecond: number;
+  /**
+   * Resolves when one more request may start, in the order of the calls. Rejects with
+   * `XsiamAbortError` if `signal` aborts first.
+   */
+  acquire(signal?: AbortSignal): Promise<void>;
+}
+
+const WINDOW_MS = 1_000;
+// Requests are spaced as if the window were this much longer, so that network jitter cannot
+// put one more request than allowed into a second as the service measures it.
+const JITTER_MARGIN_MS = 50;
+
+/**
+ * A limiter that lets at most `requestsPerSecond` requests start in any one-second window; the
+ * rest wait, first come first served. The service allows 10 per second per tenant, across all
+ * endpoints and all clients: clients that share a tenant should share one limiter.
+ *
+ * @default requestsPerSecond 10
+ * @example
+ * const tenantLimit = createRateLimiter(10);
+ * const ci = createXsiamClient({ ...tenant, apiKey: ciKey, apiKeyId: 1, rateLimit: tenantLimit });
+ * const ops = createXsiamClient({ ...tenant, apiKey: opsKey, apiKeyId: 2, rateLimit: tenantLimit });
+ */
+export function createRateLimiter(requestsPerSecond = 10): RateLimiter {
+  if (!Number.isSafeInteger(requestsPerSecond) || requestsPerSecond < 1) {
+    throw new XsiamValidationError(
+      "rateLimit",
+      `must be a positive integer number of requests per second, or false (got ${described(requestsPerSecond)})`,
+    );
+  }
+  // When the last `requestsPerSecond` requests were let through, oldest at `oldest`: the next one
+  // may go one window after the one `requestsPerSecond` places before it. Times are taken when a
+  // request is actually let through, not when it asked, so a late timer (a busy event loop)
+  // delays the requests after it instead of letting two windows bunch up.
+  const released = new Array<number>(requestsPerSecond).fill(Number.NEGATIVE_INFINITY);
+  let oldest = 0;
+  const queue: Array<{ resolve: () => void; signal: AbortSignal | undefined; onAbort: () => void }> = [];
+  // Whether a timer will run `pump`: at most one is pending at any time.
+  let scheduled = false;
+
+  const nextAllowed = () => (released[oldest] ?? Number.NEGATIVE_INFINITY) + WINDOW_MS + JITTER_MARGIN_MS;
+  const letThrough = (now: number) => {
+    released[oldest] = now;
+    oldest = (oldest + 1) % requestsPerSecond;
+  };
+  const schedule = (delay: number) => {
+    scheduled = true;
+    setTimeout(pump, delay);
+  };
+  const pump = () => {
+    scheduled = false;
+    while (queue.length > 0) {
+      const now = Date.now();
+      const allowed = nextAllowed();
+      if (allowed > now) {
+        schedule(allowed - now);
+        return;
+      }
+      const waiter = queue.shift();
+      if (!waiter) return;
+      waiter.signal?.removeEventListener("abort", waiter.onAbort);
+      letThrough(now);
+      waiter.resolve();
+    }
+  };
+
+  return {
+    requestsPerSecond,
+    acquire(signal) {
+      if (signal?.aborted) return Promise.reject(abortError(signal));
+      const now = Date.now();
+      if (queue.length === 0 && nextAllowed() <= now) {
+        letThrough(now);
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve, reject) => {
+        const waiter = {
+          resolve,
+          signal,
+          onAbort: () => {
+            // Leaving the queue frees the place for the requests behind.
+            queue.splice(queue.indexOf(waiter), 1);
+            reject(abortError(signal as AbortSignal));
+          },
+        };
+        signal?.addEventListener("abort", waiter.onAbort, { once: true });
+        queue.push(waiter);
+        if (!scheduled) schedule(Math.max(0, nextAllowed() - now));
+      });
+    },
+  };
+}
+
+function abortError(signal: AbortSignal): XsiamAbortError {
+  return new XsiamAbortError("the call was aborted by its signal while waiting for the rate limit", {
+    cause: signal.reason,
+    attempts: 0,
+    maxAttempts: 0,
+  });
+}

@@ -1,0 +1,245 @@
+// The fault scenarios shared by faults.test.ts (outcomes, attempts) and secrets.test.ts (leaks).
+import { createHash } from "node:crypto";
+import { type Fault, type FaultServer, faults } from "@xsiam-sdk/test-support";
+import { expect } from "vitest";
+import {
+  createXsiamClient,
+  XsiamApiError,
+  type XsiamClient,
+  type XsiamClientSettings,
+  XsiamNetworkError,
+  XsiamTimeoutError,
+} from "../src/index.js";
+
+export const KEY = "faults-sEcReT-0b5d";
+export const GENERATED_KEY = "gEnErAtEd-KeY-9f1c3a";
+export const ok = {
+  delete: faults.json(200, { reply: { update_count: 1 } }),
+  generate: faults.json(200, { reply: { id: 77, key: GENERATED_KEY } }),
+};
+
+/** A client of `server` tuned for tests: quick retries, a short timeout, no rate limit. */
+export function faultClient(server: FaultServer, settings: Partial<XsiamClientSettings> = {}): XsiamClient {
+  return createXsiamClient({
+    baseUrl: server.url,
+    apiKey: KEY,
+    apiKeyId: 2841,
+    retryBaseDelayMs: 5,
+    timeoutMs: 300,
+    rateLimit: false,
+    ...settings,
+  } as Parameters<typeof createXsiamClient>[0]);
+}
+
+export const call = {
+  delete: (xsiam: XsiamClient) => xsiam.apiKeys.delete([121]),
+  generate: (xsiam: XsiamClient) => xsiam.apiKeys.generate({ roles: ["Viewer"] }),
+};
+
+/** Every request the server saw carried a valid advanced signature, each with its own nonce. */
+export function expectFreshSignatures(server: FaultServer): void {
+  const nonces = server.received.map((request) => request.headers["x-xdr-nonce"]);
+  expect(new Set(nonces).size).toBe(nonces.length);
+  for (const { headers } of server.received) {
+    const expected = createHash("sha256")
+      .update(`${KEY}${headers["x-xdr-nonce"]}${headers["x-xdr-timestamp"]}`)
+      .digest("hex");
+    expect(headers.authorization).toBe(expected);
+  }
+}
+
+export type Case = {
+  name: string;
+  plan: Fault[];
+  /** Requests the server must see. */
+  attempts: number;
+  outcome: { value: unknown } | { error: new (...args: never[]) => Error; fields?: Record<string, unknown> };
+};
+
+export const deleteCases: Case[] = [
+  {
+    name: "429 without Retry-After, then success",
+    plan: [faults.status(429), ok.delete],
+    attempts: 2,
+    outcome: { value: { updateCount: 1 } },
+  },
+  {
+    name: "429 three times",
+    plan: [faults.status(429), faults.status(429), faults.status(429)],
+    attempts: 3,
+    outcome: { error: XsiamApiError, fields: { status: 429, attempts: 3, maxAttempts: 3 } },
+  },
+  {
+    name: "429 with a Retry-After beyond maxRetryDelayMs",
+    plan: [faults.status(429, "3600")],
+    attempts: 1,
+    outcome: { error: XsiamApiError, fields: { status: 429, attempts: 1 } },
+  },
+  {
+    name: "500 (not transient)",
+    plan: [faults.status(500)],
+    attempts: 1,
+    outcome: { error: XsiamApiError, fields: { status: 500, errMsg: "status 500", attempts: 1 } },
+  },
+  ...[502, 503, 504].map((status) => ({
+    name: `${status}, then success`,
+    plan: [faults.status(status), ok.delete],
+    attempts: 2,
+    outcome: { value: { updateCount: 1 } },
+  })),
+  {
+    name: "503 three times",
+    plan: [faults.status(503), faults.status(503), faults.status(503)],
+    attempts: 3,
+    outcome: { error: XsiamApiError, fields: { status: 503, attempts: 3 } },
+  },
+  {
+    name: "an HTML 502 page each time",
+    plan: [faults.html(502), faults.html(502), faults.html(502)],
+    attempts: 3,
+    outcome: {
+      error: XsiamApiError,
+      fields: { status: 502, errMsg: undefined, body: expect.stringContaining("<h1>502</h1>") },
+    },
+  },
+  {
+    name: "an empty 504, then success",
+    plan: [faults.empty(504), ok.delete],
+    attempts: 2,
+    outcome: { value: { updateCount: 1 } },
+  },
+  {
+    name: "truncated JSON with 200",
+    plan: [faults.truncatedJson(200)],
+    attempts: 1,
+    outcome: { error: XsiamApiError, fields: { status: 200, body: undefined } },
+  },
+  {
+    name: "truncated JSON with 400",
+    plan: [faults.truncatedJson(400)],
+    attempts: 1,
+    outcome: { error: XsiamApiError, fields: { status: 400, body: '{"reply":{"id":42,"ke' } },
+  },
+  {
+    name: "a wrong content-type on a valid reply",
+    plan: [faults.wrongContentType({ reply: { update_count: 3 } })],
+    attempts: 1,
+    outcome: { value: { updateCount: 3 } },
+  },
+  {
+    name: "a 5 MB body with Content-Length",
+    plan: [faults.huge(5_000_000, true)],
+    attempts: 1,
+    outcome: {
+      error: XsiamApiError,
+      fields: {
+        status: 200,
+        message: expect.stringContaining("the response body is larger than 1048576 bytes"),
+      },
+    },
+  },
+  {
+    name: "a 5 MB chunked body",
+    plan: [faults.huge(5_000_000, false)],
+    attempts: 1,
+    outcome: { error: XsiamApiError, fields: { status: 200 } },
+  },
+  {
+    name: "a response slower than the timeout, then success",
+    plan: [faults.slow(2_000, ok.delete), ok.delete],
+    attempts: 2,
+    outcome: { value: { updateCount: 1 } },
+  },
+  {
+    name: "three responses slower than the timeout",
+    plan: [0, 1, 2].map(() => faults.slow(2_000, ok.delete)),
+    attempts: 3,
+    outcome: { error: XsiamTimeoutError, fields: { timeoutMs: 300, attempts: 3 } },
+  },
+  {
+    name: "a connection closed mid-response, then success",
+    plan: [faults.closeMidResponse(), ok.delete],
+    attempts: 2,
+    outcome: { value: { updateCount: 1 } },
+  },
+  {
+    name: "a connection closed without an answer, three times",
+    plan: [0, 1, 2].map(() => faults.hangUp()),
+    attempts: 3,
+    outcome: { error: XsiamNetworkError, fields: { attempts: 3 } },
+  },
+];
+
+export const generateCases: Case[] = [
+  {
+    name: "429, then success (the service turned it away: safe to repeat)",
+    plan: [faults.status(429), ok.generate],
+    attempts: 2,
+    outcome: { value: { id: 77 } },
+  },
+  ...[502, 503, 504].map((status) => ({
+    name: `${status}: not repeated, a key may exist`,
+    plan: [faults.status(status), ok.generate],
+    attempts: 1,
+    outcome: {
+      error: XsiamApiError,
+      fields: {
+        status,
+        attempts: 1,
+        maxAttempts: 3,
+        hint: expect.stringMatching(/a key may have been created/),
+      },
+    },
+  })),
+  {
+    name: "an HTML 502 page: not repeated",
+    plan: [faults.html(502), ok.generate],
+    attempts: 1,
+    outcome: { error: XsiamApiError, fields: { status: 502, attempts: 1 } },
+  },
+  {
+    name: "500: not repeated",
+    plan: [faults.status(500), ok.generate],
+    attempts: 1,
+    outcome: { error: XsiamApiError, fields: { status: 500, attempts: 1 } },
+  },
+  {
+    name: "a response slower than the timeout: not repeated",
+    plan: [faults.slow(2_000, ok.generate), ok.generate],
+    attempts: 1,
+    outcome: {
+      error: XsiamTimeoutError,
+      fields: { attempts: 1, message: expect.stringMatching(/may have acted on it, so it was not retried/) },
+    },
+  },
+  {
+    name: "a connection closed mid-response: not repeated",
+    plan: [faults.closeMidResponse(), ok.generate],
+    attempts: 1,
+    outcome: {
+      error: XsiamNetworkError,
+      fields: { attempts: 1, message: expect.stringMatching(/may have acted on it/) },
+    },
+  },
+  {
+    name: "a truncated 200: not repeated, the body is not kept",
+    plan: [faults.truncatedJson(200), ok.generate],
+    attempts: 1,
+    outcome: {
+      error: XsiamApiError,
+      fields: { status: 200, body: undefined, hint: expect.stringMatching(/A key may have been created/) },
+    },
+  },
+  {
+    name: "a 5 MB body: not repeated",
+    plan: [faults.huge(5_000_000, true), ok.generate],
+    attempts: 1,
+    outcome: { error: XsiamApiError, fields: { status: 200 } },
+  },
+  {
+    name: "a wrong content-type on a valid reply",
+    plan: [faults.wrongContentType({ reply: { id: 78, key: GENERATED_KEY } })],
+    attempts: 1,
+    outcome: { value: { id: 78 } },
+  },
+];

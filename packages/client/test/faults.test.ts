@@ -1,0 +1,263 @@
+// Every fault the service or the network between can produce, against a fault server on
+// 127.0.0.1: what the client returns or throws, how many attempts reached the server, and that a
+// generate that the service may have acted on is never sent twice.
+import { type FaultServer, faults, getFreePort, startFaultServer } from "@xsiam-sdk/test-support";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import {
+  type RequestEvent,
+  XsiamAbortError,
+  type XsiamClient,
+  type XsiamClientSettings,
+  XsiamNetworkError,
+} from "../src/index.js";
+import { retryDelay } from "../src/internal/transport.js";
+import {
+  call,
+  deleteCases,
+  expectFreshSignatures,
+  faultClient,
+  GENERATED_KEY,
+  generateCases,
+  KEY,
+  ok,
+} from "./fault-cases.js";
+import { expectNoSecrets, rejectionOf } from "./helpers.js";
+
+let server: FaultServer;
+beforeAll(async () => {
+  server = await startFaultServer();
+});
+afterAll(() => server.close());
+beforeEach(() => server.plan([]));
+
+const client = (settings: Partial<XsiamClientSettings> = {}): XsiamClient => faultClient(server, settings);
+
+describe.each([
+  ["delete (idempotent)", "delete", deleteCases],
+  ["generate (not idempotent)", "generate", generateCases],
+] as const)("%s", (_label, operation, cases) => {
+  test.each(cases)("$name", async ({ plan, attempts, outcome }) => {
+    server.plan(plan);
+    const result = call[operation](client());
+    if ("value" in outcome) {
+      await expect(result).resolves.toMatchObject(outcome.value as object);
+    } else {
+      const error = await rejectionOf(result);
+      expect(error).toBeInstanceOf(outcome.error);
+      if (outcome.fields) expect(error).toMatchObject(outcome.fields);
+      expect((error as Error).message).toMatch(/\[attempt \d+ of \d+\]$/);
+      expectNoSecrets(error, [
+        KEY,
+        GENERATED_KEY,
+        ...server.received.map((request) => String(request.headers.authorization)),
+      ]);
+    }
+    expect(server.received).toHaveLength(attempts);
+    expectFreshSignatures(server);
+  });
+});
+
+describe("a refused connection (nothing listening)", () => {
+  test.each([
+    ["delete", call.delete],
+    ["generate", call.generate],
+  ] as const)(
+    "%s is retried, since nothing was sent, then fails with XsiamNetworkError",
+    async (_name, run) => {
+      const port = await getFreePort();
+      const attempts: RequestEvent[] = [];
+      const error = await rejectionOf(
+        run(
+          client({
+            baseUrl: `http://127.0.0.1:${port}`,
+            onRequest: (event: RequestEvent) => attempts.push(event),
+          } as Partial<XsiamClientSettings>),
+        ),
+      );
+      expect(error).toBeInstanceOf(XsiamNetworkError);
+      expect(error).toMatchObject({ attempts: 3, maxAttempts: 3 });
+      expect((error as Error).message).toContain(`could not reach 127.0.0.1:${port} (ECONNREFUSED)`);
+      expect(attempts.map((event) => event.attempt)).toEqual([1, 2, 3]);
+      expect(new Set(attempts.map((event) => event.headers["x-xdr-nonce"])).size).toBe(3);
+    },
+  );
+});
+
+describe("retry timing", () => {
+  test("Retry-After in seconds is honoured", async () => {
+    server.plan([faults.status(429, "1"), ok.delete]);
+    const started = Date.now();
+    await call.delete(client());
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+  });
+
+  test("Retry-After as an HTTP date is honoured", async () => {
+    server.plan([faults.status(503, new Date(Date.now() + 1_500).toUTCString()), ok.delete]);
+    const started = Date.now();
+    await call.delete(client());
+    // The date has one-second resolution: at least half a second remained.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+  });
+
+  test("each retry waits for its backoff", async () => {
+    server.plan([faults.status(503), faults.status(503), faults.status(503), faults.status(503), ok.delete]);
+    await call.delete(client({ maxRetries: 4, retryBaseDelayMs: 100, maxRetryDelayMs: 300 }));
+    const gaps = server.received
+      .slice(1)
+      .map((request, index) => request.at - (server.received[index]?.at ?? 0));
+    // Lower bounds only: a loaded machine can only make the waits longer. retryDelay is tested exactly below.
+    for (const [index, least] of [50, 100, 150, 150].entries())
+      expect(gaps[index]).toBeGreaterThanOrEqual(least);
+  });
+
+  test.each([
+    // attempt, random, expected: between half and all of base × 2^(attempt − 1), capped at 300
+    [1, 0, 50],
+    [1, 1, 100],
+    [2, 0, 100],
+    [2, 0.5, 150],
+    [3, 1, 300],
+    [4, 0, 150],
+    [4, 1, 300],
+    [10, 1, 300],
+  ])("retry %i with jitter %s waits %i ms", (attempt, random, expected) => {
+    const policy = { timeoutMs: 1_000, maxRetries: 10, retryBaseDelayMs: 100, maxRetryDelayMs: 300 };
+    expect(retryDelay(null, attempt, policy, () => random)).toBe(expected);
+  });
+
+  test.each([
+    ["2", 2_000],
+    [" 0 ", 0],
+    ["301", undefined],
+    ["soon", 50],
+  ])("Retry-After %j means %s ms (a longer one than maxRetryDelayMs means no retry)", (header, expected) => {
+    const policy = { timeoutMs: 1_000, maxRetries: 2, retryBaseDelayMs: 100, maxRetryDelayMs: 300_000 };
+    expect(retryDelay(header, 1, policy, () => 0)).toBe(expected);
+  });
+});
+
+describe("options per call override the client's", () => {
+  test("maxRetries: 0 makes one attempt", async () => {
+    server.plan([faults.status(503), ok.delete]);
+    const error = await rejectionOf(client().apiKeys.delete([1], { maxRetries: 0 }));
+    expect(error).toMatchObject({ status: 503, attempts: 1, maxAttempts: 1 });
+    expect(server.received).toHaveLength(1);
+  });
+
+  test("timeoutMs applies to one call", async () => {
+    server.plan([faults.slow(400, ok.delete)]);
+    const slowAllowed = client({ timeoutMs: 100 }).apiKeys.delete([1], { timeoutMs: 2_000, maxRetries: 0 });
+    await expect(slowAllowed).resolves.toEqual({ updateCount: 1 });
+  });
+
+  test("raw calls take them as `xsiam` and are retried like the methods", async () => {
+    server.plan([faults.status(503), faults.status(503), ok.delete]);
+    const xsiam = client();
+    const { data, response } = await xsiam.raw.POST("/public_api/v1/api_keys/delete", {
+      body: { request_data: { filters: [{ field: "id", operator: "in", value: [1] }] } },
+    });
+    expect(response.status).toBe(200);
+    expect(data).toEqual({ reply: { update_count: 1 } });
+    expect(server.received).toHaveLength(3);
+    server.plan([faults.status(503), ok.delete]);
+    const once = await xsiam.raw.POST("/public_api/v1/api_keys/delete", {
+      body: { request_data: { filters: [{ field: "id", operator: "in", value: [1] }] } },
+      xsiam: { maxRetries: 0 },
+    });
+    expect(once.response.status).toBe(503);
+    expect(server.received).toHaveLength(1);
+  });
+
+  test("a bad per-call option is an XsiamValidationError before sending", async () => {
+    const error = await rejectionOf(client().apiKeys.delete([1], { maxRetries: -1 }));
+    expect(error).toMatchObject({ name: "XsiamValidationError", field: "options.maxRetries" });
+    expect(server.received).toHaveLength(0);
+  });
+});
+
+describe("the caller's signal", () => {
+  test("aborting during a slow response is an XsiamAbortError, not a timeout, and is not retried", async () => {
+    server.plan([faults.slow(2_000, ok.delete), ok.delete]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("user cancelled")), 100);
+    const error = await rejectionOf(
+      client({ timeoutMs: 1_000 }).apiKeys.delete([1], { signal: controller.signal }),
+    );
+    expect(error).toBeInstanceOf(XsiamAbortError);
+    expect(error).toMatchObject({ attempts: 1, cause: new Error("user cancelled") });
+    expect(server.received).toHaveLength(1);
+  });
+
+  test("aborting while waiting to retry stops the retries", async () => {
+    server.plan([faults.status(503, "1"), ok.delete]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const started = Date.now();
+    const error = await rejectionOf(client().apiKeys.delete([1], { signal: controller.signal }));
+    expect(error).toBeInstanceOf(XsiamAbortError);
+    expect(error).toMatchObject({ attempts: 1 });
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(server.received).toHaveLength(1);
+  });
+
+  test("aborting while waiting for the rate limit", async () => {
+    server.plan([], ok.delete);
+    const xsiam = client({ rateLimit: 1 });
+    await xsiam.apiKeys.delete([1]);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const error = await rejectionOf(xsiam.apiKeys.delete([1], { signal: controller.signal }));
+    expect(error).toBeInstanceOf(XsiamAbortError);
+    expect(error).toMatchObject({ attempts: 0 });
+    expect(server.received).toHaveLength(1);
+  });
+});
+
+describe("observability", () => {
+  test("the logger and the hooks see every attempt, with secret headers redacted", async () => {
+    server.plan([faults.status(503), ok.delete]);
+    const lines: Array<[string, string, unknown]> = [];
+    const requests: RequestEvent[] = [];
+    const statuses: number[] = [];
+    await client({
+      logger: {
+        debug: (message, details) => lines.push(["debug", message, details]),
+        warn: (message, details) => lines.push(["warn", message, details]),
+      },
+      onRequest: (event) => requests.push(event),
+      onResponse: (event) => statuses.push(event.status),
+    }).apiKeys.delete([1]);
+    expect(requests.map((event) => [event.attempt, event.maxAttempts])).toEqual([
+      [1, 3],
+      [2, 3],
+    ]);
+    for (const event of requests) {
+      expect(event.headers.authorization).toBe("[redacted]");
+      expect(event.headers["x-xdr-auth-id"]).toBe("2841");
+      expect(event.method).toBe("POST");
+      expect(event.url).toBe(`${server.url}/public_api/v1/api_keys/delete`);
+    }
+    expect(statuses).toEqual([503, 200]);
+    expect(lines.filter(([level]) => level === "warn").map(([, message]) => message)).toEqual([
+      expect.stringMatching(/^xsiam: deleteApiKeys answered 503; retrying in \d+ ms$/),
+    ]);
+    expect(lines.filter(([level]) => level === "debug")).toHaveLength(4);
+    const logged = JSON.stringify(lines);
+    expect(logged).not.toContain(KEY);
+    for (const request of server.received)
+      expect(logged).not.toContain(String(request.headers.authorization));
+  });
+
+  test("a hook that throws is reported and does not break the call", async () => {
+    server.plan([ok.delete]);
+    const warnings: string[] = [];
+    const result = await client({
+      logger: { warn: (message) => warnings.push(message) },
+      onRequest: () => {
+        throw new Error("hook bug");
+      },
+    }).apiKeys.delete([1]);
+    expect(result).toEqual({ updateCount: 1 });
+    expect(warnings).toEqual(["xsiam: the onRequest hook threw; ignored"]);
+  });
+});
