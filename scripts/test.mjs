@@ -2,6 +2,8 @@
 // `pnpm test`: runs every package's tests, lint, type check and generated-types drift check through
 // turbo (all of them, even after a failure), then adds up the vitest JSON reports and prints the
 // totals as the last line: `N passed, N failed`. A failed check outside vitest counts as one failure.
+// Three tasks at a time: the suites start servers, browsers and other runtimes, and several
+// check timing, so packing more onto a small machine only adds contention.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -22,7 +24,16 @@ for (const dir of tested) rmSync(join(dir, "test-results", "vitest.json"), { for
 
 const turbo = spawnSync(
   "turbo",
-  ["run", "lint", "typecheck", "check:generated", "test", "--continue", ...process.argv.slice(2)],
+  [
+    "run",
+    "lint",
+    "typecheck",
+    "check:generated",
+    "test",
+    "--continue",
+    "--concurrency=3",
+    ...process.argv.slice(2),
+  ],
   {
     cwd: root,
     stdio: "inherit",

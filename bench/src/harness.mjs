@@ -3,7 +3,7 @@
 // variant's ratio to the first variant (the floor).
 
 /** @typedef {{ name: string, run: () => unknown }} Variant  `run` may return a promise; it is awaited. */
-/** @typedef {{ name: string, min: number, median: number, max: number, ratio: number }} Stats  times in ns */
+/** @typedef {{ name: string, min: number, median: number, max: number, ratio: number, samples: number[] }} Stats  times in ns */
 
 const now = () => process.hrtime.bigint();
 
@@ -21,17 +21,23 @@ async function timeBatch(run, batch) {
   return Number(now() - start) / batch;
 }
 
+/** Formats a ratio. */
+export const formatRatio = (ratio) => `${ratio.toFixed(2)}×`;
+
 /**
  * @param {Variant[]} variants the first one is the floor the others are compared with
  * @param {{ samples?: number, targetSampleMs?: number }} [options]
  * @returns {Promise<Stats[]>}
  */
-export async function compare(variants, { samples = 41, targetSampleMs = 8 } = {}) {
+export async function compare(
+  variants,
+  { samples = 41, targetSampleMs = 8, perOperation = 1, warmup = 2_000 } = {},
+) {
   // Warm up, then size each variant's batch so one sample takes about targetSampleMs.
   const batches = [];
   for (const variant of variants) {
-    await timeBatch(variant.run, 2_000);
-    const perOp = await timeBatch(variant.run, 2_000);
+    await timeBatch(variant.run, warmup);
+    const perOp = await timeBatch(variant.run, warmup);
     batches.push(Math.max(1, Math.round((targetSampleMs * 1e6) / perOp)));
   }
   const times = variants.map(() => []);
@@ -39,7 +45,7 @@ export async function compare(variants, { samples = 41, targetSampleMs = 8 } = {
     // Rotate the starting variant so none always runs first in a round.
     for (let k = 0; k < variants.length; k++) {
       const index = (sample + k) % variants.length;
-      times[index].push(await timeBatch(variants[index].run, batches[index]));
+      times[index].push((await timeBatch(variants[index].run, batches[index])) / perOperation);
     }
   }
   const sorted = times.map((list) => [...list].sort((a, b) => a - b));
@@ -51,7 +57,13 @@ export async function compare(variants, { samples = 41, targetSampleMs = 8 } = {
     // The median of per-round ratios: each round ran every variant back to back, so a slow
     // stretch of the machine inflates the floor and the variant alike and cancels out.
     ratio: median(times[index].map((time, sample) => time / times[0][sample]).sort((a, b) => a - b)),
+    samples: times[index],
   }));
+}
+
+/** The median over rounds of `variant / baseline`: a ratio between any two variants of one run. */
+export function pairedRatio(variant, baseline) {
+  return median(variant.samples.map((time, sample) => time / baseline.samples[sample]).sort((a, b) => a - b));
 }
 
 /** Formats nanoseconds for a table. */

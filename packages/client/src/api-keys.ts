@@ -3,7 +3,7 @@ import { type OperationId, XsiamApiError, XsiamValidationError } from "./errors.
 import type { paths } from "./generated/openapi.js";
 import { GeneratedApiKey } from "./generated-key.js";
 import { described } from "./internal/describe.js";
-import { apiError } from "./internal/envelope.js";
+import { apiError, MAY_HAVE_MINTED } from "./internal/envelope.js";
 import { attemptsOf } from "./internal/transport.js";
 import { deleteBody, type GenerateApiKeyInput, generateBody } from "./internal/validate.js";
 import { DEFAULT_RETRY_POLICY, type RetryOptions, retryPolicy } from "./reliability.js";
@@ -54,10 +54,7 @@ function callOptions(options: CallOptions | undefined): {
     throw new XsiamValidationError("options.signal", `must be an AbortSignal (got ${described(signal)})`);
   }
   if (headers !== undefined && (typeof headers !== "object" || headers === null || Array.isArray(headers))) {
-    throw new XsiamValidationError(
-      "options.headers",
-      `must be an object of header names to values (got ${described(headers)})`,
-    );
+    throw new XsiamValidationError("options.headers", `must be an object (got ${described(headers)})`);
   }
   const overridden = Object.values(retry).some((value) => value !== undefined);
   return { ...(signal && { signal }), ...(headers && { headers }), ...(overridden && { xsiam: retry }) };
@@ -82,11 +79,9 @@ function replyOf(
     status: response.status,
     operation,
     attempts: attemptsOf(response),
-    problem: text ? "the response body is not the documented JSON reply" : "the response body is empty",
+    problem: text ? "the body is not the expected JSON" : "the body is empty",
     hint:
-      operation === "generateApiKey"
-        ? "A key may have been created; check the console before generating again"
-        : "A proxy may have answered instead of the service; check fqdn or baseUrl",
+      operation === "generateApiKey" ? MAY_HAVE_MINTED : "Check fqdn or baseUrl: a proxy may have answered",
   });
 }
 
@@ -95,7 +90,7 @@ function unexpectedReply(operation: OperationId, response: Response, missing: st
     status: response.status,
     operation,
     attempts: attemptsOf(response),
-    problem: `the reply has no valid ${missing}`,
+    problem: `the reply lacks a valid ${missing}`,
   });
 }
 

@@ -105,10 +105,7 @@ export function createXsiamClient(options: XsiamClientOptions): XsiamClient {
     }
   }
   if (logger !== undefined && (typeof logger !== "object" || logger === null)) {
-    throw new XsiamValidationError(
-      "logger",
-      `must be an object with debug and warn functions (got ${described(logger)})`,
-    );
+    throw new XsiamValidationError("logger", `must be an object (got ${described(logger)})`);
   }
   const policy = retryPolicy(DEFAULT_RETRY_POLICY, options);
   const auth = createAuthMiddleware(options);
@@ -133,7 +130,7 @@ function rateLimiterOf(rateLimit: number | RateLimiter | false): RateLimiter | u
     return rateLimit;
   throw new XsiamValidationError(
     "rateLimit",
-    `must be a number of requests per second, a RateLimiter or false (got ${described(rateLimit)})`,
+    `must be a number, a RateLimiter or false (got ${described(rateLimit)})`,
   );
 }
 

@@ -61,7 +61,7 @@ export class XsiamApiError extends XsiamError {
     problem?: string | undefined;
     attempts?: Attempts | undefined;
   }) {
-    const said = details.errMsg ?? details.problem ?? "no error message in the response";
+    const said = details.errMsg ?? details.problem ?? "no error message";
     super(
       `${details.operation} failed with HTTP ${details.status}: ${said}${details.hint ? `. ${details.hint}` : ""}` +
         attemptSuffix(details.attempts),
@@ -102,53 +102,41 @@ export interface TransportErrorOptions extends Attempts {
   cause: unknown;
 }
 
+/** A failure of a call's transport: it carries the attempt counts and says them in its message. */
+export abstract class XsiamTransportError extends XsiamError {
+  /** Attempts made; the last one failed this way (0 if the call stopped before the first). */
+  readonly attempts: number;
+  /** Attempts the retry policy allowed. */
+  readonly maxAttempts: number;
+
+  constructor(message: string, options: TransportErrorOptions) {
+    super(`${message}${attemptSuffix(options)}`, { cause: options.cause });
+    this.attempts = options.attempts;
+    this.maxAttempts = options.maxAttempts;
+  }
+}
+
 /**
  * The request could not be sent or its response not received in full (refused connection, DNS,
  * a connection closed mid-response…). `cause` is the underlying error.
  */
-export class XsiamNetworkError extends XsiamError {
+export class XsiamNetworkError extends XsiamTransportError {
   override name: "XsiamNetworkError" = "XsiamNetworkError" as const;
-  /** Attempts made; the last one failed this way. */
-  readonly attempts: number;
-  /** Attempts the retry policy allowed. */
-  readonly maxAttempts: number;
-
-  constructor(message: string, options: TransportErrorOptions) {
-    super(`${message}${attemptSuffix(options)}`, { cause: options.cause });
-    this.attempts = options.attempts;
-    this.maxAttempts = options.maxAttempts;
-  }
 }
 
 /** An attempt took longer than `timeoutMs` (response headers and body together) and was aborted. */
-export class XsiamTimeoutError extends XsiamError {
+export class XsiamTimeoutError extends XsiamTransportError {
   override name: "XsiamTimeoutError" = "XsiamTimeoutError" as const;
   /** The limit that was exceeded, per attempt. */
   readonly timeoutMs: number;
-  /** Attempts made; the last one timed out. */
-  readonly attempts: number;
-  /** Attempts the retry policy allowed. */
-  readonly maxAttempts: number;
 
   constructor(message: string, options: TransportErrorOptions & { timeoutMs: number }) {
-    super(`${message}${attemptSuffix(options)}`, { cause: options.cause });
+    super(message, options);
     this.timeoutMs = options.timeoutMs;
-    this.attempts = options.attempts;
-    this.maxAttempts = options.maxAttempts;
   }
 }
 
 /** The caller's `signal` aborted the call (while sending, waiting to retry or waiting for the rate limit). */
-export class XsiamAbortError extends XsiamError {
+export class XsiamAbortError extends XsiamTransportError {
   override name: "XsiamAbortError" = "XsiamAbortError" as const;
-  /** Attempts made before the abort (0 when it came before the first one). */
-  readonly attempts: number;
-  /** Attempts the retry policy allowed. */
-  readonly maxAttempts: number;
-
-  constructor(message: string, options: TransportErrorOptions) {
-    super(`${message}${attemptSuffix(options)}`, { cause: options.cause });
-    this.attempts = options.attempts;
-    this.maxAttempts = options.maxAttempts;
-  }
 }

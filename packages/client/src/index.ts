@@ -17,6 +17,7 @@ export {
   XsiamError,
   XsiamNetworkError,
   XsiamTimeoutError,
+  XsiamTransportError,
   XsiamValidationError,
 } from "./errors.js";
 export type { components, operations, paths } from "./generated/openapi.js";

@@ -83,7 +83,7 @@ export function retryPolicy(base: RetryPolicy, options: RetryOptions | undefined
   ) {
     throw new XsiamValidationError(
       `${prefix}timeoutMs`,
-      `must be a positive number of milliseconds or Infinity (got ${described(timeoutMs)})`,
+      `must be a positive number (got ${described(timeoutMs)})`,
     );
   }
   if (
@@ -102,7 +102,7 @@ export function retryPolicy(base: RetryPolicy, options: RetryOptions | undefined
     if (value !== undefined && !(Number.isFinite(value) && (value as number) >= 0)) {
       throw new XsiamValidationError(
         `${prefix}${name}`,
-        `must be a finite number of milliseconds, 0 or more (got ${described(value)})`,
+        `must be a finite number, 0 or more (got ${described(value)})`,
       );
     }
   }

@@ -88,8 +88,18 @@ describe("where requests go", () => {
       /exclusive/,
     ],
     ["neither", {}, "fqdn", /or baseUrl is required/],
-    ["fqdn with a scheme", { fqdn: "https://t.xdr.us.paloaltonetworks.com" }, "fqdn", /without a scheme/],
-    ["fqdn with a path", { fqdn: "t.xdr.us.paloaltonetworks.com/public_api" }, "fqdn", /host name only/],
+    [
+      "fqdn with a scheme",
+      { fqdn: "https://t.xdr.us.paloaltonetworks.com" },
+      "fqdn",
+      /a URL goes in baseUrl/,
+    ],
+    [
+      "fqdn with a path",
+      { fqdn: "t.xdr.us.paloaltonetworks.com/public_api" },
+      "fqdn",
+      /host name only \(no path/,
+    ],
     ["fqdn with a query", { fqdn: "t.xdr.us.paloaltonetworks.com?x=1" }, "fqdn", /host name only/],
     ["empty fqdn", { fqdn: "" }, "fqdn", /host name/],
     ["fqdn that is not a host", { fqdn: "bad host" }, "fqdn", /not a valid host name/],
@@ -103,13 +113,13 @@ describe("where requests go", () => {
       "http on a remote host",
       { baseUrl: "http://api-t.xdr.us.paloaltonetworks.com" },
       "baseUrl",
-      /must use https/,
+      /https URL \(http only for loopback\)/,
     ],
-    ["a query string", { baseUrl: "https://api-t.example.com/?debug=1" }, "baseUrl", /query string/],
+    ["a query string", { baseUrl: "https://api-t.example.com/?debug=1" }, "baseUrl", /a query or a fragment/],
     ["a fragment", { baseUrl: "https://api-t.example.com/#x" }, "baseUrl", /fragment/],
     ["credentials", { baseUrl: `https://user:${SECRET}@api-t.example.com` }, "baseUrl", /credentials/],
     ["ftp", { baseUrl: "ftp://api-t.example.com" }, "baseUrl", /https URL/],
-    ["baseUrl not a string", { baseUrl: 42 }, "baseUrl", /must be a URL/],
+    ["baseUrl not a string", { baseUrl: 42 }, "baseUrl", /not a valid URL/],
   ])("rejects %s", (_label, connection, field, reason) => {
     let error: unknown;
     try {

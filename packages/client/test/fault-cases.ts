@@ -134,7 +134,7 @@ export const deleteCases: Case[] = [
       error: XsiamApiError,
       fields: {
         status: 200,
-        message: expect.stringContaining("the response body is larger than 1048576 bytes"),
+        message: expect.stringContaining("the body exceeds 1 MiB"),
       },
     },
   },
@@ -187,7 +187,7 @@ export const generateCases: Case[] = [
         status,
         attempts: 1,
         maxAttempts: 3,
-        hint: expect.stringMatching(/a key may have been created/),
+        hint: expect.stringMatching(/A key may have been created/),
       },
     },
   })),
@@ -209,7 +209,7 @@ export const generateCases: Case[] = [
     attempts: 1,
     outcome: {
       error: XsiamTimeoutError,
-      fields: { attempts: 1, message: expect.stringMatching(/may have acted on it, so it was not retried/) },
+      fields: { attempts: 1, message: expect.stringMatching(/not retried, as the service may have acted/) },
     },
   },
   {
@@ -218,7 +218,7 @@ export const generateCases: Case[] = [
     attempts: 1,
     outcome: {
       error: XsiamNetworkError,
-      fields: { attempts: 1, message: expect.stringMatching(/may have acted on it/) },
+      fields: { attempts: 1, message: expect.stringMatching(/not retried, as the service may have acted/) },
     },
   },
   {

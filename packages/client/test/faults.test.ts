@@ -239,7 +239,7 @@ describe("observability", () => {
     }
     expect(statuses).toEqual([503, 200]);
     expect(lines.filter(([level]) => level === "warn").map(([, message]) => message)).toEqual([
-      expect.stringMatching(/^xsiam: deleteApiKeys answered 503; retrying in \d+ ms$/),
+      expect.stringMatching(/^xsiam: deleteApiKeys: 503; retry in \d+ ms$/),
     ]);
     expect(lines.filter(([level]) => level === "debug")).toHaveLength(4);
     const logged = JSON.stringify(lines);

@@ -28,7 +28,7 @@ describe("startPrism", () => {
     expect(response.status).toBe(200);
     await prism.stop();
     expect(isRunning(prism.pid)).toBe(false);
-  });
+  }, 60_000);
 
   test("two mocks get two different ports", async () => {
     const [a, b] = await Promise.all([startPrism(), startPrism()]);
@@ -37,7 +37,7 @@ describe("startPrism", () => {
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }
-  });
+  }, 60_000);
 
   test("rejects with Prism's output when the spec cannot be loaded", async () => {
     const missing = join(mkdtempSync(join(tmpdir(), "prism-")), "missing.yaml");

@@ -32,14 +32,14 @@ function keyOf(options: AuthOptions, securityLevel: SecurityLevel): string {
   const { apiKey } = options;
   if (typeof apiKey !== "string")
     throw new XsiamAuthError("apiKey", `must be a string (got ${apiKey === null ? "null" : typeof apiKey})`);
-  if (apiKey.trim() === "") throw new XsiamAuthError("apiKey", "must not be empty or only whitespace");
+  if (apiKey.trim() === "") throw new XsiamAuthError("apiKey", "must not be empty");
   if (apiKey !== apiKey.trim()) {
-    throw new XsiamAuthError("apiKey", "has leading or trailing whitespace (a pasted newline?)");
+    throw new XsiamAuthError("apiKey", "has surrounding whitespace (a pasted newline?)");
   }
   if (securityLevel === "standard" && !HEADER_VALUE.test(apiKey)) {
     throw new XsiamAuthError(
       "apiKey",
-      "contains characters that cannot be sent in an HTTP header, and standard keys are sent as they are",
+      "has characters an HTTP header cannot carry (standard keys are sent as is)",
     );
   }
   return apiKey;
@@ -51,10 +51,7 @@ function keyIdOf({ apiKeyId }: AuthOptions): string {
       ? Number.isSafeInteger(apiKeyId) && apiKeyId > 0
       : typeof apiKeyId === "string" && DECIMAL_ID.test(apiKeyId) && Number.isSafeInteger(Number(apiKeyId));
   if (!valid) {
-    throw new XsiamAuthError(
-      "apiKeyId",
-      `must be a positive integer or its decimal string (${described(apiKeyId)})`,
-    );
+    throw new XsiamAuthError("apiKeyId", `must be a positive integer (${described(apiKeyId)})`);
   }
   return String(apiKeyId);
 }
@@ -72,10 +69,7 @@ function levelOf({ securityLevel = "advanced" }: AuthOptions): SecurityLevel {
 function childTenantOf({ childTenantId }: AuthOptions): string | undefined {
   if (childTenantId === undefined) return undefined;
   if (typeof childTenantId !== "string" || !HEADER_VALUE.test(childTenantId)) {
-    throw new XsiamAuthError(
-      "childTenantId",
-      `must be a non-empty string of visible ASCII characters (${described(childTenantId)})`,
-    );
+    throw new XsiamAuthError("childTenantId", `must be visible ASCII text (${described(childTenantId)})`);
   }
   return childTenantId;
 }

@@ -48,6 +48,8 @@ export function errorFields(body: unknown): ErrorFields {
 }
 
 const API_MINTED_KEY = /cannot generate new api keys/i;
+/** Said of a generate that may have reached the service. */
+export const MAY_HAVE_MINTED = "A key may have been created: check before generating again";
 
 /** What to check for a failed call, for the failures that have a usual cause. */
 export function hintFor(
@@ -55,33 +57,18 @@ export function hintFor(
   operation: OperationId,
   errMsg: string | undefined,
 ): string | undefined {
-  switch (status) {
-    case 400:
-      return "The service rejected a parameter; errMsg and errExtra say which";
-    case 401:
-      return (
-        "Check that securityLevel matches the key (advanced or standard), that apiKeyId is this key's id, " +
-        "that the key has not expired or been deleted, and that this machine's clock is within a few minutes of the correct time"
-      );
-    case 402:
-      return "The tenant has no license that includes the public API (Cortex XSIAM Premium, Enterprise, NG SIEM or Enterprise Plus)";
-    case 403:
-      return API_MINTED_KEY.test(errMsg ?? "")
-        ? "This key was itself created through the API, and such keys cannot create keys: use a key created in the console"
-        : "The key's role lacks the permission for this action (API key management)" +
-            (operation === "generateApiKey" ? "; a key created through the API also cannot create keys" : "");
-    case 404:
-      return "Wrong host or path: check fqdn or baseUrl (the API host is api-<tenant host>)";
-    case 413:
-      return "The request body is too large";
-    case 429:
-      return "Rate limited: a tenant accepts 10 requests per second across all its clients; wait and retry";
-    default:
-      if (status >= 500 && operation === "generateApiKey") {
-        return "The service failed; a key may have been created anyway, so check before generating again";
-      }
-      return status >= 500 ? "The service failed; deleting is safe to retry" : undefined;
+  if (status === 401)
+    return "Check the key's level (advanced or standard), apiKeyId, the key's expiry and this machine's clock";
+  if (status === 402) return "The tenant lacks a license for the public API";
+  if (status === 403) {
+    return API_MINTED_KEY.test(errMsg ?? "")
+      ? "A key created by the API cannot create keys: use one created in the console"
+      : `The key's role lacks this permission${operation === "generateApiKey" ? ", or the key was created by the API" : ""}`;
   }
+  if (status === 404) return "Wrong host or path: check fqdn or baseUrl";
+  if (status === 429) return "Rate limited (10 requests per second per tenant): retry later";
+  if (status >= 500) return operation === "generateApiKey" ? MAY_HAVE_MINTED : "Deleting is safe to retry";
+  return undefined;
 }
 
 /** An `XsiamApiError` for an error response, from its status and the body openapi-fetch parsed. */

@@ -71,27 +71,20 @@ type Outcome =
   | { failure: "aborted" | "timeout" | "not-sent" | "network"; error: unknown }
   | { failure: "too-large"; status: number };
 
-function codeOf(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-    current = current.cause;
-  }
-  return undefined;
-}
-
-/** The first error code in the `cause` chain, or else the innermost message. */
-function reasonOf(error: unknown): string {
+/**
+ * What went wrong, from undici's `cause` chain: the first error code (ECONNREFUSED, ENOTFOUND…)
+ * if there is one, else the innermost message ("fetch failed" alone says nothing).
+ */
+function reasonOf(error: unknown): { code?: string; reason: string } {
   let reason = "unknown error";
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === "string") return code;
+    if (typeof code === "string") return { code, reason: code };
     reason = current.message;
     current = current.cause;
   }
-  return reason;
+  return { reason };
 }
 
 function redacted(headers: Headers): Record<string, string> {
@@ -258,14 +251,14 @@ export function createTransport(settings: TransportSettings): (request: Request)
     const label = endpoint?.operation ?? `${method} ${pathname}`;
     const mayHaveActed = idempotent
       ? ""
-      : "; the service may have acted on it, so it was not retried: check before sending it again";
+      : "; not retried, as the service may have acted: check before retrying";
     const maxAttempts = policy.maxRetries + 1;
     const body = request.body === null ? undefined : await request.text();
     const init: RequestInit = { method, headers, redirect: request.redirect };
     if (body !== undefined) init.body = body;
 
     const aborted = (attempts: number) =>
-      new XsiamAbortError(`${label} was aborted by the caller's signal`, {
+      new XsiamAbortError(`${label} was aborted`, {
         cause: callerSignal.reason,
         attempts,
         maxAttempts,
@@ -315,16 +308,13 @@ export function createTransport(settings: TransportSettings): (request: Request)
         if (transient && canRetry && (status === 429 || idempotent)) {
           const wait = retryDelay(response.headers.get("retry-after"), attempt, policy, random);
           if (wait !== undefined) {
-            logger?.warn?.(`xsiam: ${label} answered ${status}; retrying in ${wait} ms`, attempts);
+            logger?.warn?.(`xsiam: ${label}: ${status}; retry in ${wait} ms`, attempts);
             await pause(wait, attempt);
             continue;
           }
-          logger?.warn?.(
-            `xsiam: ${label} answered ${status} with a Retry-After beyond maxRetryDelayMs; not retrying`,
-            attempts,
-          );
+          logger?.warn?.(`xsiam: ${label}: ${status}, Retry-After too long; not retrying`, attempts);
         } else if (transient && canRetry) {
-          logger?.warn?.(`xsiam: ${label} answered ${status}${mayHaveActed}`, attempts);
+          logger?.warn?.(`xsiam: ${label}: ${status}${mayHaveActed}`, attempts);
         }
         attemptsByResponse.set(response, attempts);
         return buffered(response, bytes);
@@ -333,7 +323,7 @@ export function createTransport(settings: TransportSettings): (request: Request)
       const { failure } = outcome;
       if (failure === "aborted") throw aborted(attempt);
       if (failure === "too-large") {
-        const problem = `the response body is larger than ${MAX_RESPONSE_BYTES} bytes`;
+        const problem = "the body exceeds 1 MiB";
         if (!endpoint) throw new XsiamNetworkError(`${label}: ${problem}`, { cause: undefined, ...attempts });
         throw new XsiamApiError({ status: outcome.status, operation: endpoint.operation, problem, attempts });
       }
@@ -341,7 +331,7 @@ export function createTransport(settings: TransportSettings): (request: Request)
       if (retry) {
         const wait = retryDelay(null, attempt, policy, random) ?? 0;
         logger?.warn?.(
-          `xsiam: ${label} failed (${failure === "timeout" ? "timeout" : reasonOf(outcome.error)}); retrying in ${wait} ms`,
+          `xsiam: ${label}: ${failure === "timeout" ? "timeout" : reasonOf(outcome.error).reason}; retry in ${wait} ms`,
           attempts,
         );
         await pause(wait, attempt);
@@ -356,7 +346,7 @@ export function createTransport(settings: TransportSettings): (request: Request)
         });
       }
       const what = failure === "not-sent" ? `could not reach ${host}` : `the connection to ${host} failed`;
-      throw new XsiamNetworkError(`${label}: ${what} (${reasonOf(outcome.error)})${note}`, {
+      throw new XsiamNetworkError(`${label}: ${what} (${reasonOf(outcome.error).reason})${note}`, {
         cause: outcome.error,
         ...attempts,
       });
@@ -391,7 +381,7 @@ async function send(
     if (callerSignal.aborted) return { failure: "aborted", error };
     if (timedOut) return { failure: "timeout", error };
     if (error instanceof ResponseTooLarge) return { failure: "too-large", status };
-    const code = codeOf(error);
+    const { code } = reasonOf(error);
     return { failure: code !== undefined && NOTHING_SENT.has(code) ? "not-sent" : "network", error };
   } finally {
     clearTimeout(timer);

@@ -44,12 +44,12 @@ function expirationOf(value: unknown, now: number): number {
   if (typeof milliseconds !== "number" || !Number.isSafeInteger(milliseconds)) {
     throw new XsiamValidationError(
       "expiration",
-      `must be a valid Date or an integer number of epoch milliseconds (got ${described(value)})`,
+      `must be a Date or integer epoch milliseconds (got ${described(value)})`,
     );
   }
   if (milliseconds <= now) throw new XsiamValidationError("expiration", "must be in the future");
   if (milliseconds > sixMonthsAfter(now)) {
-    throw new XsiamValidationError("expiration", "must be at most six months from now (the service's limit)");
+    throw new XsiamValidationError("expiration", "must be at most six months ahead");
   }
   return milliseconds;
 }
@@ -57,7 +57,7 @@ function expirationOf(value: unknown, now: number): number {
 /** Checks a generate input and turns it into the wire body. Throws `XsiamValidationError`. */
 export function generateBody(input: GenerateApiKeyInput, now: number = Date.now()): GenerateBody {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw new XsiamValidationError("input", `must be an object with roles (got ${described(input)})`);
+    throw new XsiamValidationError("input", `must be an object (got ${described(input)})`);
   }
   for (const field of Object.keys(input)) {
     if (!GENERATE_FIELDS.has(field)) {
@@ -66,31 +66,25 @@ export function generateBody(input: GenerateApiKeyInput, now: number = Date.now(
       const shown = FIELD_NAME.test(field) ? field : `input (a field named by ${described(field)})`;
       throw new XsiamValidationError(
         shown,
-        `is not an input of generate${suggestion ? `; did you mean ${suggestion}?` : ""}`,
+        `is not an input${suggestion ? `; did you mean ${suggestion}?` : ""}`,
       );
     }
   }
   const { roles, securityLevel, expiration, comment } = input;
   if (!Array.isArray(roles) || roles.length === 0) {
-    throw new XsiamValidationError(
-      "roles",
-      `must be a non-empty array of role names (got ${described(roles)})`,
-    );
+    throw new XsiamValidationError("roles", `must be a non-empty array (got ${described(roles)})`);
   }
   // An index loop, not forEach: the holes of a sparse array must be checked too.
   for (let index = 0; index < roles.length; index++) {
     const role: unknown = roles[index];
     if (typeof role !== "string" || role.trim() === "") {
-      throw new XsiamValidationError(
-        `roles[${index}]`,
-        `must be a non-empty role name (got ${described(role)})`,
-      );
+      throw new XsiamValidationError(`roles[${index}]`, `must be a role name (got ${described(role)})`);
     }
   }
   if (securityLevel !== undefined && securityLevel !== "standard" && securityLevel !== "advanced") {
     throw new XsiamValidationError(
       "securityLevel",
-      `must be "standard" or "advanced" (got ${described(securityLevel)})`,
+      `must be "advanced" or "standard" (got ${described(securityLevel)})`,
     );
   }
   if (comment !== undefined && typeof comment !== "string") {
@@ -106,17 +100,14 @@ export function generateBody(input: GenerateApiKeyInput, now: number = Date.now(
 /** Checks the ids of a delete and turns them into the wire body, each id once. */
 export function deleteBody(ids: readonly number[]): DeleteBody {
   if (!Array.isArray(ids) || ids.length === 0) {
-    throw new XsiamValidationError("ids", `must be a non-empty array of key ids (got ${described(ids)})`);
+    throw new XsiamValidationError("ids", `must be a non-empty array (got ${described(ids)})`);
   }
   const unique = new Set<number>();
   // An index loop, not forEach: the holes of a sparse array must be checked too.
   for (let index = 0; index < ids.length; index++) {
     const id: unknown = ids[index];
     if (typeof id !== "number" || !Number.isSafeInteger(id) || id <= 0) {
-      throw new XsiamValidationError(
-        `ids[${index}]`,
-        `must be a positive integer key id (got ${described(id)})`,
-      );
+      throw new XsiamValidationError(`ids[${index}]`, `must be a positive integer (got ${described(id)})`);
     }
     unique.add(id);
   }

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Builds a published package into dist/: declarations with tsc (one .d.ts per source file, for
+// the types), and the JavaScript with esbuild, bundled into one file per entry point. One file
+// instead of one per source module makes `import` about twice as fast (`pnpm bench`, start-up).
+//   node ../../scripts/build-package.mjs <entry.ts>... [--external <specifier>]...
+import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { parseArgs } from "node:util";
+
+const { values, positionals: entryPoints } = parseArgs({
+  options: { external: { type: "string", multiple: true, default: [] } },
+  allowPositionals: true,
+});
+// The tools come from the package being built, as its own scripts would find them.
+const require = createRequire(`${process.cwd()}/package.json`);
+const { build } = require("esbuild");
+
+rmSync("dist", { recursive: true, force: true });
+execFileSync(
+  process.execPath,
+  [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json", "--emitDeclarationOnly"],
+  {
+    stdio: "inherit",
+  },
+);
+await build({
+  entryPoints,
+  outbase: "src",
+  outdir: "dist",
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  external: values.external,
+  sourcemap: true,
+  logLevel: "warning",
+});
