@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { getFreePort, startPrism } from "@xsiam-sdk/test-support";
+import { getFreePort, isRunning, startPrism } from "@xsiam-sdk/test-support";
 import { expect, test } from "vitest";
 
 const run = promisify(execFile);
@@ -10,15 +10,6 @@ const GENERATED_KEY = "oZFaXmXCLCdoWIXTb9ITSqUvl4OBLsUQgCeuZc5FdwMpmpY5QBn8OUePZ
 
 function withoutXsiamVariables(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("XSIAM_")));
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 test("without XSIAM_* variables it runs against its own mock, then stops it", async () => {

@@ -1,7 +1,7 @@
 export { type Fault, type FaultServer, faults, startFaultServer } from "./faults.js";
 export { checkPackage, expectPublishable, type PackageCheck } from "./package-check.js";
 export { getFreePort } from "./ports.js";
-export { type PrismMock, type StartPrismOptions, specFile, startPrism } from "./prism.js";
+export { isRunning, type PrismMock, type StartPrismOptions, specFile, startPrism } from "./prism.js";
 // Importing anything from here also brings the `inject("prismUrl")` typing into scope.
 export type { PrismContext } from "./prism-setup.js";
 export { type ReceivedRequest, startServer, type TestServer } from "./server.js";

@@ -4,16 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { startPrism } from "../src/index.js";
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isRunning, startPrism } from "../src/index.js";
 
 describe("startPrism", () => {
   test("serves the spec on 127.0.0.1 and stop() ends the process", async () => {
