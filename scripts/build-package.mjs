@@ -34,5 +34,7 @@ await build({
   target: "es2022",
   external: values.external,
   sourcemap: true,
+  // The maps point at src/, which is published too, rather than carrying a second copy of it.
+  sourcesContent: false,
   logLevel: "warning",
 });
