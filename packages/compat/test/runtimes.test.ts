@@ -1,5 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { once } from "node:events";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,7 +43,7 @@ const runtimes: Array<[name: string, command: string, args: string[]]> = [
   ["Node 20 (this one)", process.execPath, [fixture]],
   ["Node 22", bin("node-22/bin/node"), [fixture]],
   ["Node 24", bin("node-24/bin/node"), [fixture]],
-  ["Bun", bin(".bin/bun"), [fixture]],
+  ["Bun", bin("bun/bin/bun.exe"), [fixture]],
   ["Deno", bin(".bin/deno"), ["run", "--allow-read", "--allow-env", fixture]],
 ];
 
@@ -77,7 +78,11 @@ const worker :Workerd.Worker = (
 );
 `,
     );
-    const workerd = spawn(bin(".bin/workerd"), ["serve", join(dir, "config.capnp")], { stdio: "ignore" });
+    // The binary itself, not node_modules/.bin/workerd: pnpm's shim for a native binary runs it as a
+    // child, so killing the shim would leave workerd running.
+    const workerd = spawn(bin("workerd/bin/workerd"), ["serve", join(dir, "config.capnp")], {
+      stdio: "ignore",
+    });
     try {
       let response: Response | undefined;
       for (let attempt = 0; attempt < 100 && !response; attempt++) {
@@ -90,6 +95,7 @@ const worker :Workerd.Worker = (
       expectWorking((await response?.json()) as FixtureResult);
     } finally {
       workerd.kill("SIGKILL");
+      await once(workerd, "exit");
     }
   });
 });
