@@ -47,51 +47,49 @@ function callOptions(options: CallOptions | undefined): {
     throw new XsiamValidationError("options", `must be an object (got ${described(options)})`);
   }
   const { signal, headers, timeoutMs, maxRetries, retryBaseDelayMs, maxRetryDelayMs } = options;
-  // Checked here so that an error names `options.…`; the transport merges them with the client's.
   const retry = { timeoutMs, maxRetries, retryBaseDelayMs, maxRetryDelayMs };
-  retryPolicy(DEFAULT_RETRY_POLICY, retry, "options.");
+  const overridden = Object.values(retry).some((value) => value !== undefined);
+  // Checked here so that an error names `options.…`; the transport merges them with the client's.
+  if (overridden) retryPolicy(DEFAULT_RETRY_POLICY, retry, "options.");
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new XsiamValidationError("options.signal", `must be an AbortSignal (got ${described(signal)})`);
   }
   if (headers !== undefined && (typeof headers !== "object" || headers === null || Array.isArray(headers))) {
     throw new XsiamValidationError("options.headers", `must be an object (got ${described(headers)})`);
   }
-  const overridden = Object.values(retry).some((value) => value !== undefined);
   return { ...(signal && { signal }), ...(headers && { headers }), ...(overridden && { xsiam: retry }) };
 }
 
-/** The parsed reply of a successful call, or an `XsiamApiError` that never includes the body. */
-function replyOf(
-  operation: OperationId,
-  response: Response,
-  text: string | undefined,
-): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  const reply = (parsed as { reply?: unknown } | undefined)?.reply;
-  if (typeof reply === "object" && reply !== null) return reply as Record<string, unknown>;
-  // The body of a successful generate may hold a key, so it is never kept in the error.
-  throw new XsiamApiError({
+/** An error for a success status whose body is not the documented reply. Never keeps the body. */
+function malformed(operation: OperationId, response: Response, problem: string): XsiamApiError {
+  return new XsiamApiError({
     status: response.status,
     operation,
     attempts: attemptsOf(response),
-    problem: text ? "the body is not the expected JSON" : "the body is empty",
+    problem,
     hint:
       operation === "generateApiKey" ? MAY_HAVE_MINTED : "Check fqdn or baseUrl: a proxy may have answered",
   });
 }
 
-function unexpectedReply(operation: OperationId, response: Response, missing: string): XsiamApiError {
-  return new XsiamApiError({
-    status: response.status,
-    operation,
-    attempts: attemptsOf(response),
-    problem: `the reply lacks a valid ${missing}`,
-  });
+/**
+ * The `reply` of a call's result, or the `XsiamApiError` it amounts to. The body of a success is
+ * never kept in an error: for generate it may hold a key.
+ */
+function replyOf(
+  operation: OperationId,
+  { data, error, response }: { data?: string; error?: unknown; response: Response },
+): Record<string, unknown> {
+  if (!response.ok) throw apiError(operation, response, error);
+  let parsed: unknown;
+  try {
+    parsed = data ? JSON.parse(data) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  const reply = (parsed as { reply?: unknown } | undefined)?.reply;
+  if (typeof reply === "object" && reply !== null) return reply as Record<string, unknown>;
+  throw malformed(operation, response, data ? "the body is not the expected JSON" : "the body is empty");
 }
 
 /** The convenience methods, over the openapi-fetch client `raw`. */
@@ -99,30 +97,22 @@ export function createApiKeysApi(raw: Client<paths>): ApiKeysApi {
   return {
     async generate(input, options) {
       const body = generateBody(input);
-      const { data, error, response } = await raw.POST(GENERATE, {
-        body,
-        parseAs: "text",
-        ...callOptions(options),
-      });
-      if (!response.ok) throw apiError("generateApiKey", response, error);
-      const reply = replyOf("generateApiKey", response, data);
-      if (!Number.isSafeInteger(reply.id)) throw unexpectedReply("generateApiKey", response, "id");
-      if (typeof reply.key !== "string" || reply.key === "")
-        throw unexpectedReply("generateApiKey", response, "key");
-      return new GeneratedApiKey(reply.id as number, reply.key);
+      const result = await raw.POST(GENERATE, { body, parseAs: "text", ...callOptions(options) });
+      const { id, key } = replyOf("generateApiKey", result);
+      if (!Number.isSafeInteger(id))
+        throw malformed("generateApiKey", result.response, "the reply lacks a valid id");
+      if (typeof key !== "string" || key === "") {
+        throw malformed("generateApiKey", result.response, "the reply lacks a valid key");
+      }
+      return new GeneratedApiKey(id as number, key);
     },
 
     async delete(ids, options) {
       const body = deleteBody(ids);
-      const { data, error, response } = await raw.POST(DELETE, {
-        body,
-        parseAs: "text",
-        ...callOptions(options),
-      });
-      if (!response.ok) throw apiError("deleteApiKeys", response, error);
-      const { update_count: updateCount } = replyOf("deleteApiKeys", response, data);
+      const result = await raw.POST(DELETE, { body, parseAs: "text", ...callOptions(options) });
+      const { update_count: updateCount } = replyOf("deleteApiKeys", result);
       if (typeof updateCount !== "number" || !Number.isSafeInteger(updateCount) || updateCount < 0) {
-        throw unexpectedReply("deleteApiKeys", response, "update_count");
+        throw malformed("deleteApiKeys", result.response, "the reply lacks a valid update_count");
       }
       return { updateCount };
     },

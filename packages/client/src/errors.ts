@@ -12,7 +12,7 @@ export interface Attempts {
 }
 
 /** ` [attempt 2 of 3]`: appended to the message of every error a call's transport produced. */
-export function attemptSuffix(details: Attempts | undefined): string {
+function attemptSuffix(details: Attempts | undefined): string {
   return details ? ` [attempt ${details.attempts} of ${details.maxAttempts}]` : "";
 }
 

@@ -114,9 +114,6 @@ export async function startFaultServer(): Promise<FaultServer> {
   );
   return {
     ...server,
-    get received() {
-      return server.received;
-    },
     plan(planned, fallback = faults.status(500)) {
       queue = [...planned];
       otherwise = fallback;

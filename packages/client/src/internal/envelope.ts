@@ -28,7 +28,7 @@ function messageOf(value: unknown): string | undefined {
  * the service uses: `{reply: {err_code, err_msg, err_extra}}` and
  * `{data: {err_msg, metadata: {err_code, err_extra}}}`; anything else is kept as `body`.
  */
-export function errorFields(body: unknown): ErrorFields {
+function errorFields(body: unknown): ErrorFields {
   if (isObject(body) && isObject(body.reply) && ("err_msg" in body.reply || "err_code" in body.reply)) {
     const { reply } = body;
     return { errCode: codeOf(reply.err_code), errMsg: messageOf(reply.err_msg), errExtra: reply.err_extra };
@@ -52,11 +52,7 @@ const API_MINTED_KEY = /cannot generate new api keys/i;
 export const MAY_HAVE_MINTED = "A key may have been created: check before generating again";
 
 /** What to check for a failed call, for the failures that have a usual cause. */
-export function hintFor(
-  status: number,
-  operation: OperationId,
-  errMsg: string | undefined,
-): string | undefined {
+function hintFor(status: number, operation: OperationId, errMsg: string | undefined): string | undefined {
   if (status === 401)
     return "Check the key's level (advanced or standard), apiKeyId, the key's expiry and this machine's clock";
   if (status === 402) return "The tenant lacks a license for the public API";

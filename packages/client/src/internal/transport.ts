@@ -207,11 +207,11 @@ export function retryDelay(
   random: () => number,
 ): number | undefined {
   if (retryAfter !== null) {
-    const seconds = /^\s*\d+\s*$/.test(retryAfter)
+    const asked = /^\s*\d+\s*$/.test(retryAfter)
       ? Number(retryAfter) * 1_000
       : Date.parse(retryAfter) - Date.now();
-    if (!Number.isNaN(seconds)) {
-      const wait = Math.max(0, seconds);
+    if (!Number.isNaN(asked)) {
+      const wait = Math.max(0, asked);
       return wait <= policy.maxRetryDelayMs ? wait : undefined;
     }
   }
