@@ -38,7 +38,7 @@ export interface XsiamClientSettings extends AuthOptions, RetryOptions {
    */
   fetch?: FetchLike | undefined;
   /**
-   * Requests per second this client lets start, `false` for no limit, or a `RateLimiter` from
+   * Requests per second this client lets start (an integer, 1 to 10000), `false` for no limit, or a `RateLimiter` from
    * `createRateLimiter` shared by every client of the same tenant (the service counts 10 per second
    * per tenant, across all clients). Requests beyond the limit wait, in order.
    * @default 10

@@ -13,6 +13,7 @@ export interface RateLimiter {
 }
 
 const WINDOW_MS = 1_000;
+const MAX_REQUESTS_PER_SECOND = 10_000;
 // Requests are spaced as if the window were this much longer, so that jitter (the network's, or a
 // busy event loop's between release and send) cannot put one request too many into a second as
 // the service measures it. It costs 9% of the nominal rate; a 429 and its retry cost more.
@@ -30,10 +31,15 @@ const JITTER_MARGIN_MS = 100;
  * const ops = createXsiamClient({ ...tenant, apiKey: opsKey, apiKeyId: 2, rateLimit: tenantLimit });
  */
 export function createRateLimiter(requestsPerSecond = 10): RateLimiter {
-  if (!Number.isSafeInteger(requestsPerSecond) || requestsPerSecond < 1) {
+  // Bounded: the limiter keeps one slot per request of a window, and the service allows 10.
+  if (
+    !Number.isInteger(requestsPerSecond) ||
+    requestsPerSecond < 1 ||
+    requestsPerSecond > MAX_REQUESTS_PER_SECOND
+  ) {
     throw new XsiamValidationError(
       "rateLimit",
-      `must be a positive integer (got ${described(requestsPerSecond)})`,
+      `must be an integer from 1 to ${MAX_REQUESTS_PER_SECOND} (got ${described(requestsPerSecond)})`,
     );
   }
   // When the last `requestsPerSecond` requests were let through, oldest at `oldest`: the next one

@@ -72,6 +72,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 };
 
 const MAX_RETRIES_LIMIT = 10;
+// The longest delay a timer can take: a longer one fires after 1 ms instead (Node, browsers).
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** `base` with the values `options` sets, each checked. Throws `XsiamValidationError`. */
 export function retryPolicy(base: RetryPolicy, options: RetryOptions | undefined, prefix = ""): RetryPolicy {
@@ -79,11 +81,15 @@ export function retryPolicy(base: RetryPolicy, options: RetryOptions | undefined
   const { timeoutMs, maxRetries, retryBaseDelayMs, maxRetryDelayMs } = options;
   if (
     timeoutMs !== undefined &&
-    !(typeof timeoutMs === "number" && timeoutMs > 0 && !Number.isNaN(timeoutMs))
+    !(
+      typeof timeoutMs === "number" &&
+      timeoutMs > 0 &&
+      (timeoutMs <= MAX_TIMER_MS || timeoutMs === Number.POSITIVE_INFINITY)
+    )
   ) {
     throw new XsiamValidationError(
       `${prefix}timeoutMs`,
-      `must be a positive number (got ${described(timeoutMs)})`,
+      `must be a positive number up to ${MAX_TIMER_MS}, or Infinity (got ${described(timeoutMs)})`,
     );
   }
   if (
@@ -99,10 +105,10 @@ export function retryPolicy(base: RetryPolicy, options: RetryOptions | undefined
     ["retryBaseDelayMs", retryBaseDelayMs],
     ["maxRetryDelayMs", maxRetryDelayMs],
   ] as const) {
-    if (value !== undefined && !(Number.isFinite(value) && (value as number) >= 0)) {
+    if (value !== undefined && !(typeof value === "number" && value >= 0 && value <= MAX_TIMER_MS)) {
       throw new XsiamValidationError(
         `${prefix}${name}`,
-        `must be a finite number, 0 or more (got ${described(value)})`,
+        `must be a number from 0 to ${MAX_TIMER_MS} (got ${described(value)})`,
       );
     }
   }

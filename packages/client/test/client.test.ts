@@ -212,3 +212,30 @@ test("the client shows no secret when printed or serialised", () => {
   const xsiam = createXsiamClient({ fqdn: "t.xdr.us.paloaltonetworks.com", ...key });
   expectNoSecrets(xsiam, [SECRET]);
 });
+
+describe("retry options are checked at construction", () => {
+  const connection = { fqdn: "t.xdr.us.paloaltonetworks.com", ...key };
+  // A timer longer than 2 ** 31 - 1 ms fires after 1 ms: such a timeout would fire at once.
+  test.each<[string, Record<string, unknown>, string]>([
+    ["a zero timeout", { timeoutMs: 0 }, "timeoutMs"],
+    ["a timeout beyond what a timer can wait", { timeoutMs: 3e9 }, "timeoutMs"],
+    ["a timeout that is not a number", { timeoutMs: "30s" }, "timeoutMs"],
+    ["negative retries", { maxRetries: -1 }, "maxRetries"],
+    ["too many retries", { maxRetries: 11 }, "maxRetries"],
+    ["a negative base delay", { retryBaseDelayMs: -5 }, "retryBaseDelayMs"],
+    ["a maximum delay beyond what a timer can wait", { maxRetryDelayMs: 3e9 }, "maxRetryDelayMs"],
+    ["an infinite maximum delay", { maxRetryDelayMs: Number.POSITIVE_INFINITY }, "maxRetryDelayMs"],
+  ])("rejects %s", (_label, settings, field) => {
+    expect(() => createXsiamClient({ ...connection, ...settings } as XsiamClientOptions)).toThrow(
+      expect.objectContaining({ name: "XsiamValidationError", field }),
+    );
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    ["no timeout", { timeoutMs: Number.POSITIVE_INFINITY }],
+    ["the longest timer", { timeoutMs: 2 ** 31 - 1, maxRetryDelayMs: 2 ** 31 - 1 }],
+    ["no retries and no delay", { maxRetries: 0, retryBaseDelayMs: 0 }],
+  ])("accepts %s", (_label, settings) => {
+    expect(() => createXsiamClient({ ...connection, ...settings } as XsiamClientOptions)).not.toThrow();
+  });
+});

@@ -99,7 +99,7 @@ describe("createRateLimiter", () => {
     }
   });
 
-  test.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])(
+  test.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 10_001, 2 ** 31 - 1])(
     "rejects %s requests per second",
     (perSecond) => {
       expect(() => createRateLimiter(perSecond)).toThrow(XsiamValidationError);
