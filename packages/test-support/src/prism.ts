@@ -24,6 +24,9 @@ export interface StartPrismOptions {
 /** The workspace's OpenAPI document, resolved through the `@xsiam-sdk/spec` package. */
 export const specFile: string = createRequire(import.meta.url).resolve("@xsiam-sdk/spec/openapi.yaml");
 
+// How much of Prism's output is kept for an error message: its last 16 KiB.
+const OUTPUT_KEPT = 16_384;
+
 // Started from node_modules/.bin, never through npx: killing an npx parent leaves Prism running.
 const prismBin = fileURLToPath(new URL("../node_modules/.bin/prism", import.meta.url));
 
@@ -49,13 +52,14 @@ async function launch(spec: string, port: number, startTimeoutMs: number): Promi
   const child = spawn(prismBin, ["mock", spec, "--host", "127.0.0.1", "--port", String(port)], {
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // Prism logs every request: both pipes are drained for the whole run, and only the end of what
+  // it wrote is kept, to explain a failed start or an exit nobody asked for.
   let output = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-OUTPUT_KEPT);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
   const exited = once(child, "exit");
   // If the test process dies without tearing down, do not leave Prism behind.
   const killOnExit = (): void => {
@@ -64,7 +68,9 @@ async function launch(spec: string, port: number, startTimeoutMs: number): Promi
   process.once("exit", killOnExit);
 
   const url = `http://127.0.0.1:${port}`;
+  let stopping = false;
   const stop = async (): Promise<void> => {
+    stopping = true;
     process.off("exit", killOnExit);
     await terminate(child, exited);
   };
@@ -78,6 +84,11 @@ async function launch(spec: string, port: number, startTimeoutMs: number): Promi
     try {
       await fetch(url, { signal: AbortSignal.timeout(1_000) });
       if (child.pid === undefined) throw new Error("Prism has no pid");
+      // The tests that use it would fail with "fetch failed"; say why.
+      child.once("exit", (code, signal) => {
+        if (!stopping)
+          console.error(`Prism on ${url} exited with ${code ?? signal} while in use:\n${output}`);
+      });
       return { url, pid: child.pid, stop };
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 100));

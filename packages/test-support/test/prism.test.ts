@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { isRunning, startPrism } from "../src/index.js";
 
 describe("startPrism", () => {
@@ -32,10 +32,41 @@ describe("startPrism", () => {
 
   test("rejects with Prism's output when the spec cannot be loaded", async () => {
     const missing = join(mkdtempSync(join(tmpdir(), "prism-")), "missing.yaml");
-    await expect(startPrism({ specFile: missing, startTimeoutMs: 15_000 })).rejects.toThrow(
-      /Prism did not start/,
+    const failure = await startPrism({ specFile: missing, startTimeoutMs: 15_000 }).catch(
+      (error: unknown) => error,
     );
+    expect(failure).toMatchObject({ message: "Prism did not start" });
+    // The last attempt's error carries what Prism wrote, which names the file it could not read.
+    expect((failure as Error).cause).toMatchObject({ message: expect.stringContaining("missing.yaml") });
   });
+
+  test("says so, with Prism's last output, when Prism ends while in use", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const prism = await startPrism();
+      await fetch(`${prism.url}/public_api/v1/api_keys/delete`, { method: "POST" });
+      process.kill(prism.pid, "SIGKILL");
+      await vi.waitFor(() => expect(isRunning(prism.pid)).toBe(false), { timeout: 10_000 });
+      await prism.stop();
+      expect(logged).toHaveBeenCalledTimes(1);
+      expect(logged.mock.calls[0]?.[0]).toMatch(
+        /^Prism on http:\/\/127\.0\.0\.1:\d+ exited with SIGKILL while in use:\n[\s\S]*401/,
+      );
+    } finally {
+      logged.mockRestore();
+    }
+  }, 60_000);
+
+  test("a stop that was asked for is not reported", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const prism = await startPrism();
+      await prism.stop();
+      expect(logged).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
+  }, 60_000);
 });
 
 describe("the vitest global setup", () => {
