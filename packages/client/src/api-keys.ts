@@ -99,8 +99,9 @@ export function createApiKeysApi(raw: Client<paths>): ApiKeysApi {
       const body = generateBody(input);
       const result = await raw.POST(GENERATE, { body, parseAs: "text", ...callOptions(options) });
       const { id, key } = replyOf("generateApiKey", result);
-      if (!Number.isSafeInteger(id))
+      if (!Number.isSafeInteger(id)) {
         throw malformed("generateApiKey", result.response, "the reply lacks a valid id");
+      }
       if (typeof key !== "string" || key === "") {
         throw malformed("generateApiKey", result.response, "the reply lacks a valid key");
       }

@@ -8,6 +8,7 @@ import {
   createXsiamClient,
   type GenerateApiKeyInput,
   XsiamAuthError,
+  type XsiamClient,
   type XsiamClientOptions,
   XsiamError,
   XsiamValidationError,
@@ -119,41 +120,43 @@ const ids = mostly(
   anyValue,
 );
 
+/**
+ * Sends each of 300 generated inputs through a fresh client over the mock, checking every outcome,
+ * and counts them.
+ */
+async function outcomesOf<T>(
+  inputs: fc.Arbitrary<T>,
+  counter: keyof typeof tried,
+  send: (xsiam: XsiamClient, input: T) => Promise<unknown>,
+): Promise<Record<"rejected" | "accepted", number>> {
+  const outcomes = { rejected: 0, accepted: 0 };
+  await fc.assert(
+    fc.asyncProperty(inputs, async (input) => {
+      tried[counter]++;
+      const { xsiam, sent } = mockClient();
+      outcomes[await expectCheckedOrAccepted(() => send(xsiam, input), sent)]++;
+    }),
+    { numRuns: 300 },
+  );
+  return outcomes;
+}
+
 describe("generated inputs", () => {
+  // In each, the generator reaches both sides of the property.
   test("generate: a typed error before sending, or a request the mock accepts", async () => {
-    let accepted = 0;
-    await fc.assert(
-      fc.asyncProperty(generateInput, async (input) => {
-        tried.generateInputs++;
-        const { xsiam, sent } = mockClient();
-        const outcome = await expectCheckedOrAccepted(
-          () => xsiam.apiKeys.generate(input as GenerateApiKeyInput, bounded),
-          sent,
-        );
-        if (outcome === "accepted") accepted++;
-      }),
-      { numRuns: 300 },
+    const outcomes = await outcomesOf(generateInput, "generateInputs", (xsiam, input) =>
+      xsiam.apiKeys.generate(input as GenerateApiKeyInput, bounded),
     );
-    // The generator reaches both sides of the property.
-    expect(accepted).toBeGreaterThan(10);
+    expect(outcomes.accepted).toBeGreaterThan(10);
+    expect(outcomes.rejected).toBeGreaterThan(10);
   }, 120_000);
 
   test("delete: a typed error before sending, or a request the mock accepts", async () => {
-    let accepted = 0;
-    await fc.assert(
-      fc.asyncProperty(ids, async (value) => {
-        tried.deleteInputs++;
-        const { xsiam, sent } = mockClient();
-        if (
-          (await expectCheckedOrAccepted(() => xsiam.apiKeys.delete(value as number[], bounded), sent)) ===
-          "accepted"
-        ) {
-          accepted++;
-        }
-      }),
-      { numRuns: 300 },
+    const outcomes = await outcomesOf(ids, "deleteInputs", (xsiam, value) =>
+      xsiam.apiKeys.delete(value as number[], bounded),
     );
-    expect(accepted).toBeGreaterThan(10);
+    expect(outcomes.accepted).toBeGreaterThan(10);
+    expect(outcomes.rejected).toBeGreaterThan(10);
   }, 120_000);
 });
 
@@ -185,7 +188,12 @@ const clientOptions = fc.record(
     timeoutMs: mostly(fc.constant(undefined), fc.double(), fc.integer(), anyValue),
     maxRetries: mostly(fc.constant(undefined), fc.integer({ min: -2, max: 12 }), anyValue),
     retryBaseDelayMs: mostly(fc.constant(undefined), fc.double(), anyValue),
-    rateLimit: mostly(fc.constantFrom(undefined, false, 10), fc.integer({ min: -1, max: 50 }), anyValue),
+    rateLimit: mostly(
+      fc.constantFrom(undefined, false, 10),
+      fc.integer({ min: -1, max: 50 }),
+      fc.integer(),
+      anyValue,
+    ),
     logger: mostly(fc.constant(undefined), anyValue),
     onRequest: mostly(fc.constant(undefined), anyValue),
   },
