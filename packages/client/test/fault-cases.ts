@@ -109,6 +109,28 @@ export const deleteCases: Case[] = [
     outcome: { value: { updateCount: 1 } },
   },
   {
+    name: "a 401 envelope that repeats the request's headers",
+    plan: [faults.echoHeaders(401, "envelope")],
+    attempts: 1,
+    outcome: {
+      error: XsiamApiError,
+      fields: {
+        status: 401,
+        errMsg: expect.stringContaining('"authorization":"[redacted]"'),
+        errExtra: expect.objectContaining({ authorization: "[redacted]", "x-xdr-auth-id": "2841" }),
+      },
+    },
+  },
+  {
+    name: "a 400 text page that repeats the request's headers",
+    plan: [faults.echoHeaders(400, "text")],
+    attempts: 1,
+    outcome: {
+      error: XsiamApiError,
+      fields: { status: 400, body: expect.stringContaining('"authorization":"[redacted]"') },
+    },
+  },
+  {
     name: "truncated JSON with 200",
     plan: [faults.truncatedJson(200)],
     attempts: 1,
@@ -219,6 +241,15 @@ export const generateCases: Case[] = [
     outcome: {
       error: XsiamNetworkError,
       fields: { attempts: 1, message: expect.stringMatching(/not retried, as the service may have acted/) },
+    },
+  },
+  {
+    name: "a 403 envelope that repeats the request's headers",
+    plan: [faults.echoHeaders(403, "envelope")],
+    attempts: 1,
+    outcome: {
+      error: XsiamApiError,
+      fields: { status: 403, errExtra: expect.objectContaining({ authorization: "[redacted]" }) },
     },
   },
   {

@@ -46,6 +46,18 @@ export const faults = {
       send(response, status, `<html><body><h1>${status}</h1>upstream unavailable</body></html>`, {
         "content-type": "text/html",
       }),
+  /** An error that repeats the request's headers, as some gateways do: in the envelope or as text. */
+  echoHeaders:
+    (status: number, as: "envelope" | "text"): Fault =>
+    (response, _socket, request) => {
+      const repeated = JSON.stringify(request.headers);
+      if (as === "text") {
+        send(response, status, `rejected request with headers ${repeated}`, { "content-type": "text/plain" });
+      } else {
+        const reply = { err_code: status, err_msg: `rejected: ${repeated}`, err_extra: request.headers };
+        send(response, status, JSON.stringify({ reply }));
+      }
+    },
   /** A status with an empty body. */
   empty:
     (status: number): Fault =>

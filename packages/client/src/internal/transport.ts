@@ -56,6 +56,7 @@ const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie"
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 const EMPTY = new Uint8Array(0);
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 const attemptsByResponse = new WeakMap<Response, Attempts>();
 
@@ -93,6 +94,21 @@ function redacted(headers: Headers): Record<string, string> {
     shown[name] = SECRET_HEADERS.has(name) ? "[redacted]" : value;
   });
   return shown;
+}
+
+/**
+ * An error body without the values of the request's secret headers: some gateways repeat the
+ * request's headers in their error pages, and an error body reaches `XsiamApiError`.
+ */
+function withoutSecrets(bytes: Uint8Array, headers: Headers): Uint8Array {
+  const secrets: string[] = [];
+  headers.forEach((value, name) => {
+    if (SECRET_HEADERS.has(name) && value !== "") secrets.push(value);
+  });
+  if (secrets.length === 0 || bytes.byteLength === 0) return bytes;
+  const text = decoder.decode(bytes);
+  const clean = secrets.reduce((result, secret) => result.replaceAll(secret, "[redacted]"), text);
+  return clean === text ? bytes : encoder.encode(clean);
 }
 
 /** Reads a whole body, refusing one larger than `MAX_RESPONSE_BYTES`. */
@@ -317,7 +333,7 @@ export function createTransport(settings: TransportSettings): (request: Request)
           logger?.warn?.(`xsiam: ${label}: ${status}${mayHaveActed}`, attempts);
         }
         attemptsByResponse.set(response, attempts);
-        return buffered(response, bytes);
+        return buffered(response, response.ok ? bytes : withoutSecrets(bytes, headers));
       }
 
       const { failure } = outcome;
