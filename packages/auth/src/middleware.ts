@@ -1,10 +1,12 @@
 import type { MiddlewareCallbackParams } from "openapi-fetch";
 import { cryptoBackend } from "#crypto";
 import { CHILD_TENANT_HEADER, signerFor } from "./internal/signer.js";
-import type { AuthOptions } from "./types.js";
+import type { AuthOptions, SecurityLevel } from "./types.js";
 
 /** An openapi-fetch middleware that signs every request with one API key. */
 export interface AuthMiddleware {
+  /** The security level requests are signed at: what a 401 most often gets wrong. */
+  readonly securityLevel: SecurityLevel;
   /** Sets the auth headers on the request; openapi-fetch calls it once per request. */
   onRequest(params: MiddlewareCallbackParams): Promise<Request>;
   /**
@@ -36,6 +38,7 @@ export function createAuthMiddleware(options: AuthOptions): AuthMiddleware {
     }
   };
   return {
+    securityLevel: signer.securityLevel,
     async onRequest({ request }) {
       await signHeaders(request.headers);
       return request;

@@ -125,3 +125,92 @@ test("the middleware itself shows no secret when printed or serialised", () => {
   expect(inspect(middleware, { depth: Number.POSITIVE_INFINITY, showHidden: true })).not.toContain(SECRET);
   expect(String(middleware)).not.toContain(SECRET);
 });
+
+describe("messages that say what to fix", () => {
+  test.each([
+    ["Advanced", "advanced"],
+    [" standard", "standard"],
+    ["ADVANCED\n", "advanced"],
+  ])("securityLevel %j suggests %j and shows the value, which is a level, not a secret", (level, meant) => {
+    expect(() =>
+      createAuthMiddleware({
+        apiKey: SECRET,
+        apiKeyId: 1,
+        securityLevel: level as AuthOptions["securityLevel"],
+      }),
+    ).toThrow(`(got ${JSON.stringify(level)}; did you mean "${meant}"?)`);
+  });
+
+  test("a level that is not close to one is described, not shown", () => {
+    expect(() =>
+      createAuthMiddleware({
+        apiKey: SECRET,
+        apiKeyId: 1,
+        securityLevel: SECRET as AuthOptions["securityLevel"],
+      }),
+    ).toThrow(/\(got a string of 17 characters\)$/);
+  });
+
+  test.each(["3\n", " 42", "7 "])("apiKeyId %j has surrounding whitespace", (apiKeyId) => {
+    expect(() => createAuthMiddleware({ apiKey: SECRET, apiKeyId })).toThrow(
+      "@xsiam-sdk/auth: apiKeyId has surrounding whitespace (a pasted newline?)",
+    );
+  });
+});
+
+// Every option is read as the options object's own property: one inherited from a polluted
+// Object.prototype counts as unset (or, for a required one, as missing).
+describe("a polluted Object.prototype sets no option", () => {
+  function polluted<T>(name: string, value: unknown, run: () => T): T {
+    Object.defineProperty(Object.prototype, name, { value, configurable: true, writable: true });
+    try {
+      return run();
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)[name];
+    }
+  }
+
+  test("securityLevel: the advanced default stays", async () => {
+    const headers = await polluted("securityLevel", "standard", () =>
+      signRequest({ apiKey: SECRET, apiKeyId: 1 }),
+    );
+    expect(headers.authorization).not.toBe(SECRET);
+    expect(headers["x-xdr-nonce"]).toHaveLength(64);
+    expect(
+      polluted("securityLevel", "standard", () => createAuthMiddleware({ apiKey: SECRET, apiKeyId: 1 }))
+        .securityLevel,
+    ).toBe("advanced");
+  });
+
+  test.each([
+    ["apiKey", SECRET, { apiKeyId: 1 }],
+    ["apiKeyId", 99, { apiKey: SECRET }],
+  ])("%s: a required option inherited is still missing", (name, value, options) => {
+    expect(() => polluted(name, value, () => createAuthMiddleware(options as AuthOptions))).toThrow(
+      expect.objectContaining({ option: name }),
+    );
+  });
+
+  test("childTenantId: no x-child-tenant-id is sent", async () => {
+    const headers = await polluted("childTenantId", "9994", () =>
+      signRequest({ apiKey: SECRET, apiKeyId: 1 }),
+    );
+    expect(headers).not.toHaveProperty("x-child-tenant-id");
+  });
+
+  test("now and randomBytes: the real clock and CSPRNG are used", async () => {
+    const before = Date.now();
+    const headers = await polluted(
+      "now",
+      () => 1_700_000_000_000,
+      () =>
+        polluted(
+          "randomBytes",
+          (size: number) => new Uint8Array(size),
+          () => signRequest({ apiKey: SECRET, apiKeyId: 1 }),
+        ),
+    );
+    expect(Number(headers["x-xdr-timestamp"])).toBeGreaterThanOrEqual(before);
+    expect(headers["x-xdr-nonce"]).not.toBe("A".repeat(64));
+  });
+});

@@ -28,7 +28,20 @@ const DECIMAL_ID = /^[1-9][0-9]*$/;
 /** The header that selects a child tenant; a request that sets it keeps its own value. */
 export const CHILD_TENANT_HEADER = "x-child-tenant-id";
 
-function keyOf(options: AuthOptions, securityLevel: SecurityLevel): string {
+const OPTION_NAMES = ["apiKey", "apiKeyId", "securityLevel", "childTenantId", "now", "randomBytes"] as const;
+const LEVELS: readonly SecurityLevel[] = ["advanced", "standard"];
+
+/**
+ * The options `options` sets itself, each read once. An option inherited from a prototype is not
+ * set: a polluted `Object.prototype.securityLevel` must not downgrade an advanced key.
+ */
+function ownOptions(options: AuthOptions): Partial<AuthOptions> {
+  const own: Record<string, unknown> = Object.create(null);
+  for (const name of OPTION_NAMES) if (Object.hasOwn(options, name)) own[name] = options[name];
+  return own as Partial<AuthOptions>;
+}
+
+function keyOf(options: Partial<AuthOptions>, securityLevel: SecurityLevel): string {
   const { apiKey } = options;
   if (typeof apiKey !== "string")
     throw new XsiamAuthError("apiKey", `must be a string (got ${apiKey === null ? "null" : typeof apiKey})`);
@@ -45,7 +58,10 @@ function keyOf(options: AuthOptions, securityLevel: SecurityLevel): string {
   return apiKey;
 }
 
-function keyIdOf({ apiKeyId }: AuthOptions): string {
+function keyIdOf({ apiKeyId }: Partial<AuthOptions>): string {
+  if (typeof apiKeyId === "string" && apiKeyId !== apiKeyId.trim() && DECIMAL_ID.test(apiKeyId.trim())) {
+    throw new XsiamAuthError("apiKeyId", "has surrounding whitespace (a pasted newline?)");
+  }
   const valid =
     typeof apiKeyId === "number"
       ? Number.isSafeInteger(apiKeyId) && apiKeyId > 0
@@ -56,17 +72,24 @@ function keyIdOf({ apiKeyId }: AuthOptions): string {
   return String(apiKeyId);
 }
 
-function levelOf({ securityLevel = "advanced" }: AuthOptions): SecurityLevel {
+function levelOf({ securityLevel = "advanced" }: Partial<AuthOptions>): SecurityLevel {
   if (securityLevel !== "advanced" && securityLevel !== "standard") {
+    // A level is not a secret, but a key pasted here would be: the value is shown only when it
+    // is a level with another case or stray spaces.
+    const given: unknown = securityLevel;
+    const meant =
+      typeof given === "string" ? LEVELS.find((level) => level === given.trim().toLowerCase()) : undefined;
     throw new XsiamAuthError(
       "securityLevel",
-      `must be "advanced" or "standard" (${described(securityLevel)})`,
+      meant
+        ? `must be "advanced" or "standard" (got ${JSON.stringify(securityLevel)}; did you mean "${meant}"?)`
+        : `must be "advanced" or "standard" (${described(securityLevel)})`,
     );
   }
   return securityLevel;
 }
 
-function childTenantOf({ childTenantId }: AuthOptions): string | undefined {
+function childTenantOf({ childTenantId }: Partial<AuthOptions>): string | undefined {
   if (childTenantId === undefined) return undefined;
   if (typeof childTenantId !== "string" || !HEADER_VALUE.test(childTenantId)) {
     throw new XsiamAuthError("childTenantId", `must be visible ASCII text (${described(childTenantId)})`);
@@ -106,12 +129,13 @@ export function signerFor(options: AuthOptions, crypto: CryptoBackend): RequestS
   if (typeof options !== "object" || options === null) {
     throw new XsiamAuthError("options", "must be an object with apiKey and apiKeyId");
   }
-  const securityLevel = levelOf(options);
-  const apiKey = keyOf(options, securityLevel);
-  const apiKeyId = keyIdOf(options);
-  const childTenantId = childTenantOf(options);
-  const now = functionOf(options.now, "now") ?? Date.now;
-  const randomBytes = functionOf(options.randomBytes, "randomBytes");
+  const own = ownOptions(options);
+  const securityLevel = levelOf(own);
+  const apiKey = keyOf(own, securityLevel);
+  const apiKeyId = keyIdOf(own);
+  const childTenantId = childTenantOf(own);
+  const now = functionOf(own.now, "now") ?? Date.now;
+  const randomBytes = functionOf(own.randomBytes, "randomBytes");
   const nextNonce = randomBytes ? nonceFactory(randomBytes, 64) : platformNonce;
 
   if (securityLevel === "standard") {
