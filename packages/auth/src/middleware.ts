@@ -37,7 +37,7 @@ export function createAuthMiddleware(options: AuthOptions): AuthMiddleware {
       if (name !== CHILD_TENANT_HEADER || !headers.has(name)) headers.set(name, value);
     }
   };
-  return {
+  const middleware: AuthMiddleware = {
     securityLevel: signer.securityLevel,
     async onRequest({ request }) {
       await signHeaders(request.headers);
@@ -45,4 +45,7 @@ export function createAuthMiddleware(options: AuthOptions): AuthMiddleware {
     },
     signHeaders,
   };
+  // No prototype: openapi-fetch calls `onResponse` and `onError` when a middleware has them, and
+  // this one must not inherit them from a polluted Object.prototype.
+  return Object.assign(Object.create(null) as AuthMiddleware, middleware);
 }

@@ -35,7 +35,7 @@ describe.each(["advanced", "standard"] as const)("%s key against the mock", (sec
     expect(generated.data?.reply.id).toBe(4267);
     const deleted = await client.POST("/public_api/v1/api_keys/delete", { body: deleteBody });
     expect(deleted.response.status).toBe(200);
-    expect(deleted.data?.reply.update_count).toBe(2);
+    expect(deleted.data?.reply.update_count).toBe(1);
   });
 });
 

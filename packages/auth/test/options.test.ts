@@ -123,7 +123,7 @@ test("the middleware itself shows no secret when printed or serialised", () => {
   const middleware = createAuthMiddleware({ apiKey: SECRET, apiKeyId: 1, securityLevel: "standard" });
   expect(JSON.stringify(middleware)).not.toContain(SECRET);
   expect(inspect(middleware, { depth: Number.POSITIVE_INFINITY, showHidden: true })).not.toContain(SECRET);
-  expect(String(middleware)).not.toContain(SECRET);
+  expect(Object.values(middleware).map(String).join("\n")).not.toContain(SECRET);
 });
 
 describe("messages that say what to fix", () => {
@@ -213,4 +213,10 @@ describe("a polluted Object.prototype sets no option", () => {
     expect(Number(headers["x-xdr-timestamp"])).toBeGreaterThanOrEqual(before);
     expect(headers["x-xdr-nonce"]).not.toBe("A".repeat(64));
   });
+});
+
+test("the middleware inherits no onResponse or onError that openapi-fetch would call", () => {
+  const middleware = createAuthMiddleware({ apiKey: SECRET, apiKeyId: 1 });
+  expect(Object.getPrototypeOf(middleware)).toBeNull();
+  expect(Object.keys(middleware).sort()).toEqual(["onRequest", "securityLevel", "signHeaders"]);
 });

@@ -1,10 +1,14 @@
+import type { SecurityLevel } from "@xsiam-sdk/auth";
 import type { Client } from "openapi-fetch";
-import { type OperationId, XsiamApiError, XsiamValidationError } from "./errors.js";
+import { XsiamApiError, XsiamValidationError } from "./errors.js";
 import type { paths } from "./generated/openapi.js";
 import { GeneratedApiKey } from "./generated-key.js";
 import { described } from "./internal/describe.js";
-import { apiError, MAY_HAVE_MINTED } from "./internal/envelope.js";
-import { attemptsOf } from "./internal/transport.js";
+import { DELETE, type Endpoint, GENERATE } from "./internal/endpoints.js";
+import { apiError, type CallContext, MAY_HAVE_MINTED } from "./internal/envelope.js";
+import { ownCopy } from "./internal/own.js";
+import { checkHeaders } from "./internal/request-options.js";
+import { callOf } from "./internal/transport.js";
 import { deleteBody, type GenerateApiKeyInput, generateBody } from "./internal/validate.js";
 import { DEFAULT_RETRY_POLICY, type RetryOptions, retryPolicy } from "./reliability.js";
 
@@ -35,8 +39,16 @@ export interface ApiKeysApi {
   delete(ids: readonly number[], options?: CallOptions): Promise<{ updateCount: number }>;
 }
 
-const GENERATE = "/public_api/v1/api_keys/generate";
-const DELETE = "/public_api/v1/api_keys/delete";
+const CALL_OPTIONS = [
+  "signal",
+  "headers",
+  "timeoutMs",
+  "maxRetries",
+  "retryBaseDelayMs",
+  "maxRetryDelayMs",
+] as const;
+// A key is sent as a header value by standard-key users: visible ASCII, and no reply needs more.
+const KEY_FORMAT = /^[\x21-\x7e]{1,1024}$/;
 
 function callOptions(options: CallOptions | undefined): {
   signal?: AbortSignal;
@@ -46,7 +58,10 @@ function callOptions(options: CallOptions | undefined): {
   if (typeof options !== "object" || options === null) {
     throw new XsiamValidationError("options", `must be an object (got ${described(options)})`);
   }
-  const { signal, headers, timeoutMs, maxRetries, retryBaseDelayMs, maxRetryDelayMs } = options;
+  const { signal, headers, timeoutMs, maxRetries, retryBaseDelayMs, maxRetryDelayMs } = ownCopy(
+    options,
+    CALL_OPTIONS,
+  );
   const retry = { timeoutMs, maxRetries, retryBaseDelayMs, maxRetryDelayMs };
   const overridden = Object.values(retry).some((value) => value !== undefined);
   // Checked here so that an error names `options.…`; the transport merges them with the client's.
@@ -57,16 +72,17 @@ function callOptions(options: CallOptions | undefined): {
   if (headers !== undefined && (typeof headers !== "object" || headers === null || Array.isArray(headers))) {
     throw new XsiamValidationError("options.headers", `must be an object (got ${described(headers)})`);
   }
+  checkHeaders(headers, "options.headers");
   return { ...(signal && { signal }), ...(headers && { headers }), ...(overridden && { xsiam: retry }) };
 }
 
 /** An error for a success status whose body is not the documented reply. Never keeps the body. */
-function malformed(operation: OperationId, response: Response, problem: string): XsiamApiError {
+function malformed({ operation }: CallContext, response: Response, problem: string): XsiamApiError {
   return new XsiamApiError({
     status: response.status,
     operation,
-    attempts: attemptsOf(response),
-    problem,
+    attempts: callOf(response)?.attempts,
+    problem: `not the documented reply: ${problem}`,
     hint:
       operation === "generateApiKey" ? MAY_HAVE_MINTED : "Check fqdn or baseUrl: a proxy may have answered",
   });
@@ -77,10 +93,10 @@ function malformed(operation: OperationId, response: Response, problem: string):
  * never kept in an error: for generate it may hold a key.
  */
 function replyOf(
-  operation: OperationId,
+  context: CallContext,
   { data, error, response }: { data?: string; error?: unknown; response: Response },
 ): Record<string, unknown> {
-  if (!response.ok) throw apiError(operation, response, error);
+  if (!response.ok) throw apiError(context, response, error);
   let parsed: unknown;
   try {
     parsed = data ? JSON.parse(data) : undefined;
@@ -88,32 +104,58 @@ function replyOf(
     parsed = undefined;
   }
   const reply = (parsed as { reply?: unknown } | undefined)?.reply;
-  if (typeof reply === "object" && reply !== null) return reply as Record<string, unknown>;
-  throw malformed(operation, response, data ? "the body is not the expected JSON" : "the body is empty");
+  if (typeof reply === "object" && reply !== null && !Array.isArray(reply))
+    return reply as Record<string, unknown>;
+  throw malformed(context, response, data ? "the body is not the expected JSON" : "the body is empty");
 }
 
+const isPositiveId = (value: unknown): value is number =>
+  typeof value === "number" && Number.isSafeInteger(value) && value > 0;
+
 /** The convenience methods, over the openapi-fetch client `raw`. */
-export function createApiKeysApi(raw: Client<paths>): ApiKeysApi {
+export function createApiKeysApi(raw: Client<paths>, securityLevel: SecurityLevel): ApiKeysApi {
+  const contextOf = ({ operation }: Endpoint): CallContext => ({ operation, securityLevel });
+  const generateContext = contextOf(GENERATE);
+  const deleteContext = contextOf(DELETE);
   return {
     async generate(input, options) {
       const body = generateBody(input);
-      const result = await raw.POST(GENERATE, { body, parseAs: "text", ...callOptions(options) });
-      const { id, key } = replyOf("generateApiKey", result);
-      if (!Number.isSafeInteger(id)) {
-        throw malformed("generateApiKey", result.response, "the reply lacks a valid id");
+      const result = await raw.POST("/public_api/v1/api_keys/generate", {
+        body,
+        parseAs: "text",
+        ...callOptions(options),
+      });
+      const { id, key } = replyOf(generateContext, result);
+      if (!isPositiveId(id))
+        throw malformed(generateContext, result.response, "the id is not a positive integer");
+      if (typeof key !== "string" || !KEY_FORMAT.test(key)) {
+        throw malformed(
+          generateContext,
+          result.response,
+          "the key is not 1 to 1,024 visible ASCII characters",
+        );
       }
-      if (typeof key !== "string" || key === "") {
-        throw malformed("generateApiKey", result.response, "the reply lacks a valid key");
-      }
-      return new GeneratedApiKey(id as number, key);
+      return new GeneratedApiKey(id, key);
     },
 
     async delete(ids, options) {
       const body = deleteBody(ids);
-      const result = await raw.POST(DELETE, { body, parseAs: "text", ...callOptions(options) });
-      const { update_count: updateCount } = replyOf("deleteApiKeys", result);
+      const result = await raw.POST("/public_api/v1/api_keys/delete", {
+        body,
+        parseAs: "text",
+        ...callOptions(options),
+      });
+      const { update_count: updateCount } = replyOf(deleteContext, result);
+      const sent = body.request_data.filters[0]?.value.length ?? 0;
       if (typeof updateCount !== "number" || !Number.isSafeInteger(updateCount) || updateCount < 0) {
-        throw malformed("deleteApiKeys", result.response, "the reply lacks a valid update_count");
+        throw malformed(deleteContext, result.response, "update_count is not a count");
+      }
+      if (updateCount > sent) {
+        throw malformed(
+          deleteContext,
+          result.response,
+          `update_count ${updateCount} is more than the ${sent} id(s) sent`,
+        );
       }
       return { updateCount };
     },

@@ -3,8 +3,15 @@ import createClient, { type Client } from "openapi-fetch";
 import { type ApiKeysApi, createApiKeysApi } from "./api-keys.js";
 import { XsiamValidationError } from "./errors.js";
 import type { paths } from "./generated/openapi.js";
-import { baseUrlFromFqdn, normaliseBaseUrl } from "./internal/base-url.js";
+import {
+  baseUrlFromFqdn,
+  type ConnectionNames,
+  normaliseBaseUrl,
+  OPTION_NAMES,
+} from "./internal/base-url.js";
 import { described } from "./internal/describe.js";
+import { ownCopy } from "./internal/own.js";
+import { clientOptions, guardedClient } from "./internal/request-options.js";
 import { createTransport, type FetchLike } from "./internal/transport.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limiter.js";
 import {
@@ -60,23 +67,39 @@ export interface XsiamClient {
   /** Generate and delete API keys: checked inputs, typed results, typed errors. */
   readonly apiKeys: ApiKeysApi;
   /**
-   * The openapi-fetch client underneath, typed by the spec, with the same auth and transport.
-   * It returns `{ data, error, response }` instead of throwing for error statuses.
+   * The openapi-fetch client underneath, typed by the spec, with the same auth, transport and
+   * rules: a call's own `baseUrl` is checked like the client's, its headers are checked, and a
+   * call's own `fetch` is refused. It returns `{ data, error, response }` instead of throwing for
+   * error statuses.
    */
   readonly raw: Client<paths>;
   /** The base URL requests go to, after normalisation. */
   readonly baseUrl: string;
 }
 
-function connectionOf(options: XsiamClientOptions): string {
-  const { fqdn, baseUrl } = options;
+// The settings createXsiamClientFromEnv takes beside the variables: everything but the key and connection.
+const SETTINGS = [
+  "fetch",
+  "rateLimit",
+  "logger",
+  "onRequest",
+  "onResponse",
+  "timeoutMs",
+  "maxRetries",
+  "retryBaseDelayMs",
+  "maxRetryDelayMs",
+] as const;
+// Every option the client reads itself; the key options are read by @xsiam-sdk/auth, also as own properties.
+const CLIENT_OPTIONS = ["fqdn", "baseUrl", ...SETTINGS] as const;
+
+function connectionOf(fqdn: unknown, baseUrl: unknown, names: ConnectionNames): string {
   if (fqdn !== undefined && baseUrl !== undefined) {
-    throw new XsiamValidationError("fqdn", "and baseUrl are exclusive; give one of them");
+    throw new XsiamValidationError(names.fqdn, `and ${names.baseUrl} are exclusive; give one of them`);
   }
   if (fqdn === undefined && baseUrl === undefined) {
-    throw new XsiamValidationError("fqdn", "or baseUrl is required");
+    throw new XsiamValidationError(names.fqdn, `or ${names.baseUrl} is required`);
   }
-  return fqdn !== undefined ? baseUrlFromFqdn(fqdn) : normaliseBaseUrl(baseUrl);
+  return fqdn !== undefined ? baseUrlFromFqdn(fqdn, names) : normaliseBaseUrl(baseUrl, names.baseUrl);
 }
 
 /**
@@ -88,11 +111,17 @@ function connectionOf(options: XsiamClientOptions): string {
  * const { id, key } = await xsiam.apiKeys.generate({ roles: ["Viewer"] });
  */
 export function createXsiamClient(options: XsiamClientOptions): XsiamClient {
+  return clientFrom(options, OPTION_NAMES);
+}
+
+/** `createXsiamClient`, with errors about the connection naming it as `names` says. */
+function clientFrom(options: XsiamClientOptions, names: ConnectionNames): XsiamClient {
   if (typeof options !== "object" || options === null) {
     throw new XsiamValidationError("options", `must be an object (got ${described(options)})`);
   }
-  const baseUrl = connectionOf(options);
-  const { fetch = globalThis.fetch, rateLimit = 10, logger, onRequest, onResponse } = options;
+  const own = ownCopy(options, CLIENT_OPTIONS);
+  const baseUrl = connectionOf(own.fqdn, own.baseUrl, names);
+  const { fetch = globalThis.fetch, rateLimit = 10, logger, onRequest, onResponse } = own;
   if (typeof fetch !== "function") {
     throw new XsiamValidationError("fetch", `must be a function (got ${described(fetch)})`);
   }
@@ -107,7 +136,7 @@ export function createXsiamClient(options: XsiamClientOptions): XsiamClient {
   if (logger !== undefined && (typeof logger !== "object" || logger === null)) {
     throw new XsiamValidationError("logger", `must be an object (got ${described(logger)})`);
   }
-  const policy = retryPolicy(DEFAULT_RETRY_POLICY, options);
+  const policy = retryPolicy(DEFAULT_RETRY_POLICY, own);
   const auth = createAuthMiddleware(options);
   const transport = createTransport({
     fetch,
@@ -118,9 +147,10 @@ export function createXsiamClient(options: XsiamClientOptions): XsiamClient {
     onRequest,
     onResponse,
   });
-  const raw = createClient<paths>({ baseUrl, fetch: transport });
-  raw.use(auth);
-  return { apiKeys: createApiKeysApi(raw), raw, baseUrl };
+  const client = createClient<paths>(clientOptions(baseUrl, transport));
+  client.use(auth);
+  const raw = guardedClient(client, transport, baseUrl);
+  return { apiKeys: createApiKeysApi(raw, auth.securityLevel), raw, baseUrl };
 }
 
 function rateLimiterOf(rateLimit: number | RateLimiter | false): RateLimiter | undefined {
@@ -162,7 +192,9 @@ export function createXsiamClientFromEnv(
   env: Readonly<Record<string, string | undefined>> = processEnv(),
   settings: Omit<XsiamClientSettings, keyof AuthOptions> = {},
 ): XsiamClient {
-  const read = (name: string): string | undefined => (env[name] === "" ? undefined : env[name]);
+  // Own variables only: an inherited one was not set by anyone.
+  const read = (name: string): string | undefined =>
+    Object.hasOwn(env, name) && env[name] !== "" ? env[name] : undefined;
   const required = (name: string): string => {
     const value = read(name);
     if (value === undefined) throw new XsiamValidationError(name, "is not set");
@@ -176,6 +208,9 @@ export function createXsiamClientFromEnv(
   if (baseUrl === undefined && fqdn === undefined) {
     throw new XsiamValidationError(ENV.fqdn, `or ${ENV.baseUrl} must be set`);
   }
+  if (typeof settings !== "object" || settings === null) {
+    throw new XsiamValidationError("settings", `must be an object (got ${described(settings)})`);
+  }
   const auth: AuthOptions = {
     apiKey: required(ENV.apiKey),
     apiKeyId: required(ENV.apiKeyId),
@@ -184,14 +219,11 @@ export function createXsiamClientFromEnv(
   };
   const connection: XsiamConnection = baseUrl !== undefined ? { baseUrl } : { fqdn: fqdn as string };
   try {
-    return createXsiamClient({ ...settings, ...auth, ...connection });
+    return clientFrom({ ...ownCopy(settings, SETTINGS), ...auth, ...connection }, ENV);
   } catch (error) {
     // Report the variable the user set, not the option it became.
     if (error instanceof XsiamAuthError && error.option in ENV) {
       throw new XsiamValidationError(ENV[error.option as keyof typeof ENV], error.problem);
-    }
-    if (error instanceof XsiamValidationError && error.field in ENV) {
-      throw new XsiamValidationError(ENV[error.field as keyof typeof ENV], error.reason);
     }
     throw error;
   }

@@ -1,4 +1,5 @@
 import { XsiamError } from "@xsiam-sdk/auth";
+import { capped, visible } from "./internal/text.js";
 
 export { XsiamAuthError, XsiamError } from "@xsiam-sdk/auth";
 
@@ -11,9 +12,12 @@ export interface Attempts {
   readonly maxAttempts: number;
 }
 
-/** ` [attempt 2 of 3]`: appended to the message of every error a call's transport produced. */
+/**
+ * ` [after 3 attempts]` for a call that was retried; nothing for one attempt, which must not read as
+ * a call that stopped early. `attempts` and `maxAttempts` carry the counts either way.
+ */
 function attemptSuffix(details: Attempts | undefined): string {
-  return details ? ` [attempt ${details.attempts} of ${details.maxAttempts}]` : "";
+  return details && details.attempts > 1 ? ` [after ${details.attempts} attempts]` : "";
 }
 
 /**
@@ -34,7 +38,7 @@ export class XsiamApiError extends XsiamError {
   readonly operation: OperationId;
   /** `err_code` from the body: usually the status as an integer, sometimes a string. */
   readonly errCode: number | string | undefined;
-  /** `err_msg` from the body. */
+  /** `err_msg` from the body, cut to 2,000 characters. */
   readonly errMsg: string | undefined;
   /** `err_extra` from the body: details of any shape, or `null`. */
   readonly errExtra: unknown;
@@ -61,7 +65,8 @@ export class XsiamApiError extends XsiamError {
     problem?: string | undefined;
     attempts?: Attempts | undefined;
   }) {
-    const said = details.errMsg ?? details.problem ?? "no error message";
+    const said =
+      details.errMsg === undefined ? (details.problem ?? "no error message") : visible(details.errMsg);
     super(
       `${details.operation} failed with HTTP ${details.status}: ${said}${details.hint ? `. ${details.hint}` : ""}` +
         attemptSuffix(details.attempts),
@@ -69,7 +74,7 @@ export class XsiamApiError extends XsiamError {
     this.status = details.status;
     this.operation = details.operation;
     this.errCode = details.errCode;
-    this.errMsg = details.errMsg;
+    this.errMsg = details.errMsg === undefined ? undefined : capped(details.errMsg);
     this.errExtra = details.errExtra;
     this.body = details.body;
     this.hint = details.hint;
@@ -100,6 +105,8 @@ export class XsiamValidationError extends XsiamError {
 export interface TransportErrorOptions extends Attempts {
   /** The failure underneath: undici's error, or the signal's reason. */
   cause: unknown;
+  /** What to check, when the failure has a usual cause. */
+  hint?: string | undefined;
 }
 
 /** A failure of a call's transport: it carries the attempt counts and says them in its message. */
@@ -109,10 +116,16 @@ export abstract class XsiamTransportError extends XsiamError {
   /** Attempts the retry policy allowed. */
   readonly maxAttempts: number;
 
+  /** What to check, when the failure has a usual cause. */
+  readonly hint: string | undefined;
+
   constructor(message: string, options: TransportErrorOptions) {
-    super(`${message}${attemptSuffix(options)}`, { cause: options.cause });
+    super(`${message}${options.hint ? `. ${options.hint}` : ""}${attemptSuffix(options)}`, {
+      cause: options.cause,
+    });
     this.attempts = options.attempts;
     this.maxAttempts = options.maxAttempts;
+    this.hint = options.hint;
   }
 }
 

@@ -22,7 +22,8 @@ export {
 } from "./errors.js";
 export type { components, operations, paths } from "./generated/openapi.js";
 export { GeneratedApiKey } from "./generated-key.js";
-export { type FetchLike, MAX_RESPONSE_BYTES } from "./internal/transport.js";
+export { MAX_RESPONSE_BYTES } from "./internal/body.js";
+export type { FetchLike } from "./internal/transport.js";
 export type { GenerateApiKeyInput } from "./internal/validate.js";
 export { createRateLimiter, type RateLimiter } from "./rate-limiter.js";
 export type { RequestEvent, ResponseEvent, RetryOptions, XsiamLogger } from "./reliability.js";

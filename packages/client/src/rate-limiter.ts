@@ -49,8 +49,9 @@ export function createRateLimiter(requestsPerSecond = 10): RateLimiter {
   const released = new Array<number>(requestsPerSecond).fill(Number.NEGATIVE_INFINITY);
   let oldest = 0;
   const queue: Array<{ resolve: () => void; signal: AbortSignal | undefined; onAbort: () => void }> = [];
-  // Whether a timer will run `pump`: at most one is pending at any time.
-  let scheduled = false;
+  // The timer that will run `pump`, if any: at most one is pending, and none once the queue is
+  // empty (after aborts too), so that a limiter nobody waits on never keeps the process alive.
+  let timer: ReturnType<typeof setTimeout> | undefined;
 
   const nextAllowed = () => (released[oldest] ?? Number.NEGATIVE_INFINITY) + WINDOW_MS + JITTER_MARGIN_MS;
   const letThrough = (now: number) => {
@@ -58,11 +59,10 @@ export function createRateLimiter(requestsPerSecond = 10): RateLimiter {
     oldest = (oldest + 1) % requestsPerSecond;
   };
   const schedule = (delay: number) => {
-    scheduled = true;
-    setTimeout(pump, delay);
+    timer = setTimeout(pump, delay);
   };
   const pump = () => {
-    scheduled = false;
+    timer = undefined;
     while (queue.length > 0) {
       const now = Date.now();
       const allowed = nextAllowed();
@@ -94,12 +94,16 @@ export function createRateLimiter(requestsPerSecond = 10): RateLimiter {
           onAbort: () => {
             // Leaving the queue frees the place for the requests behind.
             queue.splice(queue.indexOf(waiter), 1);
+            if (queue.length === 0) {
+              clearTimeout(timer);
+              timer = undefined;
+            }
             reject(abortError(signal as AbortSignal));
           },
         };
         signal?.addEventListener("abort", waiter.onAbort, { once: true });
         queue.push(waiter);
-        if (!scheduled) schedule(Math.max(0, nextAllowed() - now));
+        if (timer === undefined) schedule(Math.max(0, nextAllowed() - now));
       });
     },
   };

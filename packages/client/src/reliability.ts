@@ -1,5 +1,6 @@
 import { XsiamValidationError } from "./errors.js";
 import { described } from "./internal/describe.js";
+import { ownCopy } from "./internal/own.js";
 
 /** Timeouts and retries: set on the client, overridable for one call. */
 export interface RetryOptions {
@@ -45,7 +46,10 @@ export interface RequestEvent {
   /** 1 for the first attempt. */
   readonly attempt: number;
   readonly maxAttempts: number;
-  /** The request's headers, with `authorization` (and cookies) shown as `[redacted]`. */
+  /**
+   * The request's headers. `authorization`, `proxy-authorization` and cookies, and any value that
+   * holds a secret of the call in any form, show as `[redacted]`.
+   */
   readonly headers: Readonly<Record<string, string>>;
 }
 
@@ -56,8 +60,9 @@ export interface ResponseEvent {
   readonly attempt: number;
   readonly maxAttempts: number;
   readonly status: number;
-  /** Time from sending the request to having the whole response body. */
+  /** Time from sending the request to having the whole response body, to 0.1 ms. */
   readonly durationMs: number;
+  /** The response's headers, redacted as the request's are (a gateway may echo `Authorization`). */
   readonly headers: Readonly<Record<string, string>>;
 }
 
@@ -71,6 +76,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetryDelayMs: 10_000,
 };
 
+const RETRY_OPTIONS = ["timeoutMs", "maxRetries", "retryBaseDelayMs", "maxRetryDelayMs"] as const;
 const MAX_RETRIES_LIMIT = 10;
 // The longest delay a timer can take: a longer one fires after 1 ms instead (Node, browsers).
 const MAX_TIMER_MS = 2_147_483_647;
@@ -78,7 +84,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 /** `base` with the values `options` sets, each checked. Throws `XsiamValidationError`. */
 export function retryPolicy(base: RetryPolicy, options: RetryOptions | undefined, prefix = ""): RetryPolicy {
   if (options === undefined) return base;
-  const { timeoutMs, maxRetries, retryBaseDelayMs, maxRetryDelayMs } = options;
+  const { timeoutMs, maxRetries, retryBaseDelayMs, maxRetryDelayMs } = ownCopy(options, RETRY_OPTIONS);
   if (
     timeoutMs !== undefined &&
     !(

@@ -59,7 +59,9 @@ describe.each(["advanced", "standard"] as const)("with a %s key, against the moc
 
   test("delete sends each id once and returns the count", async () => {
     const { xsiam, requests } = client(securityLevel);
-    const { updateCount } = await xsiam.apiKeys.delete([121, 134, 121]);
+    const { updateCount } = await xsiam.apiKeys.delete([121, 134, 121], {
+      headers: { Prefer: "example=bothDeleted" },
+    });
     expect(updateCount).toBe(2);
     expect(await requests[0]?.json()).toEqual({
       request_data: { filters: [{ field: "id", operator: "in", value: [121, 134] }] },
@@ -96,7 +98,7 @@ test("the raw client keeps openapi-fetch's { data, error, response }", async () 
   const ok = await xsiam.raw.POST("/public_api/v1/api_keys/delete", {
     body: { request_data: { filters: [{ field: "id", operator: "in", value: [1] }] } },
   });
-  expect(ok.data).toEqual({ reply: { update_count: 2 } });
+  expect(ok.data).toEqual({ reply: { update_count: 1 } });
   expect(ok.response.status).toBe(200);
   const failed = await xsiam.raw.POST("/public_api/v1/api_keys/delete", {
     body: { request_data: { filters: [{ field: "id", operator: "in", value: [1] }] } },

@@ -31,7 +31,7 @@ describe("error statuses from the mock become XsiamApiError with the service's f
     [
       401,
       "Public API request unauthorized",
-      /level \(advanced or standard\), apiKeyId, the key's expiry and this machine's clock/,
+      /^Signed as an advanced key: check that the key has that level, apiKeyId, the key's expiry and this machine's clock$/,
     ],
     [402, "Missing license", /license/],
     [
@@ -200,7 +200,7 @@ describe("failures before a response", () => {
     const error = await remove(client(`http://127.0.0.1:${port}`));
     expect(error).toBeInstanceOf(XsiamNetworkError);
     expect((error as Error).message).toBe(
-      `deleteApiKeys: could not reach 127.0.0.1:${port} (ECONNREFUSED) [attempt 3 of 3]`,
+      `deleteApiKeys: could not reach 127.0.0.1:${port} (ECONNREFUSED) [after 3 attempts]`,
     );
     expect(error).toMatchObject({ attempts: 3, maxAttempts: 3 });
     expect((error as Error).cause).toBeInstanceOf(Error);
@@ -232,6 +232,6 @@ test("a fetch refused before connecting names the innermost reason", async () =>
   const error = await remove(client("http://127.0.0.1:9"));
   expect(error).toBeInstanceOf(XsiamNetworkError);
   expect((error as Error).message).toBe(
-    "deleteApiKeys: the connection to 127.0.0.1:9 failed (bad port) [attempt 3 of 3]",
+    "deleteApiKeys: the connection to 127.0.0.1:9 failed (bad port) [after 3 attempts]",
   );
 });

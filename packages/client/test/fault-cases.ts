@@ -13,6 +13,11 @@ import {
 
 export const KEY = "faults-sEcReT-0b5d";
 export const GENERATED_KEY = "gEnErAtEd-KeY-9f1c3a";
+/** A key as the service mints them (64 letters and digits), for bodies that only quote it. */
+export const MINTED_KEY = "mInTeD0kEy1sHoWn2oNcE3aNd4nEvEr5aGaIn6iN7aN8eRrOr9aT0aLl1xYz2q3W";
+/** Where redirects point: another origin, with a path and query that an error must not show. */
+export const ELSEWHERE = "http://127.0.0.1:9";
+const elsewhere = `${ELSEWHERE}/collect/public_api?token=abc`;
 export const ok = {
   delete: faults.json(200, { reply: { update_count: 1 } }),
   generate: faults.json(200, { reply: { id: 77, key: GENERATED_KEY } }),
@@ -131,6 +136,40 @@ export const deleteCases: Case[] = [
     },
   },
   {
+    name: "a 401 that repeats Authorization in its response headers",
+    plan: [faults.echoInHeaders(faults.status(401))],
+    attempts: 1,
+    outcome: { error: XsiamApiError, fields: { status: 401 } },
+  },
+  {
+    name: "a 400 envelope that repeats Authorization JSON-escaped",
+    plan: [faults.echoEscaped(400)],
+    attempts: 1,
+    outcome: {
+      error: XsiamApiError,
+      fields: {
+        status: 400,
+        errMsg: "rejected [redacted]",
+        errExtra: { authorization: "[redacted]" },
+      },
+    },
+  },
+  {
+    name: "a 307 to another origin: not followed",
+    plan: [faults.redirect(307, elsewhere), ok.delete],
+    attempts: 1,
+    outcome: {
+      error: XsiamApiError,
+      fields: { status: 307, hint: expect.stringContaining(`pointed to ${ELSEWHERE};`) },
+    },
+  },
+  {
+    name: "a success that repeats Authorization in its response headers",
+    plan: [faults.echoInHeaders(ok.delete)],
+    attempts: 1,
+    outcome: { value: { updateCount: 1 } },
+  },
+  {
     name: "truncated JSON with 200",
     plan: [faults.truncatedJson(200)],
     attempts: 1,
@@ -144,9 +183,9 @@ export const deleteCases: Case[] = [
   },
   {
     name: "a wrong content-type on a valid reply",
-    plan: [faults.wrongContentType({ reply: { update_count: 3 } })],
+    plan: [faults.wrongContentType({ reply: { update_count: 1 } })],
     attempts: 1,
-    outcome: { value: { updateCount: 3 } },
+    outcome: { value: { updateCount: 1 } },
   },
   {
     name: "a 5 MB body with Content-Length",
@@ -266,6 +305,42 @@ export const generateCases: Case[] = [
     plan: [faults.huge(5_000_000, true), ok.generate],
     attempts: 1,
     outcome: { error: XsiamApiError, fields: { status: 200 } },
+  },
+  {
+    name: "a 500 that carries the minted key in reply.key and err_msg",
+    plan: [faults.mintedInError(500, GENERATED_KEY, "reply"), ok.generate],
+    attempts: 1,
+    outcome: { error: XsiamApiError, fields: { status: 500, errExtra: { key: "[redacted]" } } },
+  },
+  {
+    name: "a 502 that quotes a minted key in err_msg only",
+    plan: [faults.mintedInError(502, MINTED_KEY, "message"), ok.generate],
+    attempts: 1,
+    outcome: {
+      error: XsiamApiError,
+      fields: { status: 502, errMsg: "key '[redacted]' was created, then the reply failed" },
+    },
+  },
+  ...[301, 302, 303, 307, 308].map((status) => ({
+    name: `a ${status} to another origin: not followed, nothing sent there`,
+    plan: [faults.redirect(status, elsewhere), ok.generate],
+    attempts: 1,
+    outcome: {
+      error: XsiamApiError,
+      fields: { status, hint: expect.stringContaining(`pointed to ${ELSEWHERE}; nothing was sent there`) },
+    },
+  })),
+  {
+    name: "a 401 envelope that repeats Authorization JSON-escaped",
+    plan: [faults.echoEscaped(401)],
+    attempts: 1,
+    outcome: { error: XsiamApiError, fields: { status: 401, errExtra: { authorization: "[redacted]" } } },
+  },
+  {
+    name: "a success that repeats Authorization in its response headers",
+    plan: [faults.echoInHeaders(ok.generate)],
+    attempts: 1,
+    outcome: { value: { id: 77 } },
   },
   {
     name: "a wrong content-type on a valid reply",

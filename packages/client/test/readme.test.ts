@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { PrismContext } from "@xsiam-sdk/test-support";
-import { describe, expect, inject, test } from "vitest";
+import { describe, expect, expectTypeOf, inject, test } from "vitest";
+import type { XsiamClientOptions } from "../src/index.js";
 
 const run = promisify(execFile);
 const prismUrl: PrismContext["prismUrl"] = inject("prismUrl");
@@ -58,8 +59,8 @@ describe("examples that read the environment run against the mock", () => {
   });
 
   test.each([
-    [0, "created key 4267 (61 characters)\ndeleted 2 key(s)\n"],
-    [2, "200 2\n"],
+    [0, "created key 4267 (61 characters)\ndeleted 1 key(s)\n"],
+    [2, "200 1\n"],
   ])("example %i", async (index, output) => {
     const dir = consumerDir();
     const file = join(dir, `example-${index}.mjs`);
@@ -67,4 +68,50 @@ describe("examples that read the environment run against the mock", () => {
     const { stdout } = await run(process.execPath, [file], { env, cwd: dir });
     expect(stdout).toBe(output);
   });
+});
+
+/** The README's section under the heading `## name`, up to the next `## ` heading. */
+function section(name: string): string {
+  const start = readme.indexOf(`## ${name}\n`);
+  const end = readme.indexOf("\n## ", start + 1);
+  return readme.slice(start, end === -1 ? undefined : end);
+}
+
+test("the error table names every exported error class", async () => {
+  const exported = Object.keys(await import("../src/index.js")).filter((name) =>
+    /^Xsiam\w*Error$/.test(name),
+  );
+  expect(exported.length).toBeGreaterThanOrEqual(7);
+  const table = section("Errors");
+  for (const name of exported) expect(table, name).toContain(`| \`${name}\``);
+});
+
+// Every option of createXsiamClient; the type test below keeps this list equal to the options type.
+const OPTIONS = [
+  "fqdn",
+  "baseUrl",
+  "apiKey",
+  "apiKeyId",
+  "securityLevel",
+  "childTenantId",
+  "now",
+  "randomBytes",
+  "fetch",
+  "rateLimit",
+  "logger",
+  "onRequest",
+  "onResponse",
+  "timeoutMs",
+  "maxRetries",
+  "retryBaseDelayMs",
+  "maxRetryDelayMs",
+] as const;
+
+test("the options table names every option a caller sets", () => {
+  expectTypeOf<(typeof OPTIONS)[number]>().toEqualTypeOf<keyof XsiamClientOptions>();
+  const table = section("Options");
+  // now and randomBytes exist for deterministic tests of signing; @xsiam-sdk/auth documents them.
+  for (const name of OPTIONS.filter((option) => option !== "now" && option !== "randomBytes")) {
+    expect(table, name).toContain(`\`${name}\``);
+  }
 });

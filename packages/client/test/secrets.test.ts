@@ -11,7 +11,15 @@ import {
   type XsiamClientOptions,
   XsiamError,
 } from "../src/index.js";
-import { call, deleteCases, faultClient, GENERATED_KEY, generateCases, KEY } from "./fault-cases.js";
+import {
+  call,
+  deleteCases,
+  faultClient,
+  GENERATED_KEY,
+  generateCases,
+  KEY,
+  MINTED_KEY,
+} from "./fault-cases.js";
 import { printedForms } from "./helpers.js";
 
 let server: FaultServer;
@@ -151,6 +159,7 @@ test("none of them leaks a secret", () => {
   const secrets = [
     KEY,
     GENERATED_KEY,
+    MINTED_KEY,
     ...[...signatures].filter((value) => value !== KEY && value !== "undefined"),
   ];
   expect(signatures.size).toBeGreaterThan(20);

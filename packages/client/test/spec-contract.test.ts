@@ -84,12 +84,17 @@ describe("generate", () => {
 });
 
 describe("delete", () => {
-  test("a valid request gets the spec's example reply", async () => {
+  test.each([
+    [undefined, 1],
+    ["oneDeleted", 1],
+    ["bothDeleted", 2],
+  ])("a valid request gets the spec's example reply (%s)", async (example, count) => {
     const { data, response } = await client.POST("/public_api/v1/api_keys/delete", {
       body: { request_data: { filters: [{ field: "id", operator: "in", value: [121, 134] }] } },
+      ...(example && { headers: { Prefer: `example=${example}` } }),
     });
     expect(response.status).toBe(200);
-    expect(data).toEqual({ reply: { update_count: 2 } });
+    expect(data).toEqual({ reply: { update_count: count } });
   });
 
   test("without the auth headers it is 401", async () => {

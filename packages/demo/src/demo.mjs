@@ -64,7 +64,7 @@ try {
   say();
   say(`2. Delete API key ${generated.id}`);
   const { updateCount } = await xsiam.apiKeys.delete([generated.id]);
-  say(`   deleted ${updateCount} key(s)${live ? "" : " (the mock always answers with its example, 2)"}`);
+  say(`   deleted ${updateCount} key(s)${live ? "" : " (the mock always answers with its example, 1)"}`);
 } catch (error) {
   exitCode = 1;
   say();

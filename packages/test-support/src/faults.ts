@@ -58,6 +58,56 @@ export const faults = {
         send(response, status, JSON.stringify({ reply }));
       }
     },
+  /**
+   * An answer that repeats the request's `Authorization` value in its response headers: as it is,
+   * percent-encoded and inside a longer value, as some gateways and debugging proxies do.
+   */
+  echoInHeaders:
+    (then: Fault): Fault =>
+    (response, socket, request) => {
+      const value = String(request.headers.authorization ?? "");
+      response.setHeader("x-echo-authorization", value);
+      response.setHeader(
+        "x-debug-request",
+        `auth=${encodeURIComponent(value)}; id=${request.headers["x-xdr-auth-id"]}`,
+      );
+      then(response, socket, request);
+    },
+  /**
+   * An error envelope that repeats the request's `Authorization` value with JSON escapes the raw
+   * bytes do not show: every character as `\uXXXX` in `err_extra`, and `/` as `\/` in `err_msg`.
+   */
+  echoEscaped:
+    (status: number): Fault =>
+    (response, _socket, request) => {
+      const value = String(request.headers.authorization ?? "");
+      const unicode = [...value]
+        .map((character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        .join("");
+      const slashed = value.replaceAll("/", "\\/");
+      const body = `{"reply":{"err_code":${status},"err_msg":"rejected ${slashed}","err_extra":{"authorization":"${unicode}"}}}`;
+      send(response, status, body);
+    },
+  /** A redirect to `location`, with a body that says so. */
+  redirect:
+    (status: number, location: string): Fault =>
+    (response) =>
+      send(response, status, JSON.stringify({ moved: location }), { location }),
+  /**
+   * A 5xx that says a key was minted: the key in `reply.key` and quoted in `err_msg`, or only
+   * quoted in `err_msg`, as a failing backend might put it.
+   */
+  mintedInError:
+    (status: number, key: string, where: "reply" | "message"): Fault =>
+    (response) => {
+      const reply = {
+        err_code: status,
+        err_msg: `key '${key}' was created, then the reply failed`,
+        err_extra: where === "reply" ? { key } : null,
+        ...(where === "reply" && { id: 5012, key }),
+      };
+      send(response, status, JSON.stringify({ reply }));
+    },
   /** A status with an empty body. */
   empty:
     (status: number): Fault =>

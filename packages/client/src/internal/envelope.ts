@@ -1,7 +1,7 @@
+import type { SecurityLevel } from "@xsiam-sdk/auth";
 import { type OperationId, XsiamApiError } from "../errors.js";
-import { attemptsOf } from "./transport.js";
-
-const MAX_BODY = 2_000;
+import { capped } from "./text.js";
+import { callOf } from "./transport.js";
 
 interface ErrorFields {
   errCode?: number | string | undefined;
@@ -43,18 +43,33 @@ function errorFields(body: unknown): ErrorFields {
     };
   }
   if (body === undefined || body === "") return {};
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  return { body: text.length > MAX_BODY ? `${text.slice(0, MAX_BODY)}…` : text };
+  return { body: capped(typeof body === "string" ? body : JSON.stringify(body)) };
 }
 
 const API_MINTED_KEY = /cannot generate new api keys/i;
 /** Said of a generate that may have reached the service. */
 export const MAY_HAVE_MINTED = "A key may have been created: check before generating again";
 
+/** What the client knows of the call, beyond the response, that a hint can use. */
+export interface CallContext {
+  readonly operation: OperationId;
+  /** The level the request was signed at: a level that does not match the key's is a 401. */
+  readonly securityLevel: SecurityLevel;
+}
+
 /** What to check for a failed call, for the failures that have a usual cause. */
-function hintFor(status: number, operation: OperationId, errMsg: string | undefined): string | undefined {
+function hintFor(
+  response: Response,
+  { operation, securityLevel }: CallContext,
+  errMsg: string | undefined,
+): string | undefined {
+  const { status } = response;
+  if (status >= 300 && status < 400) {
+    const target = callOf(response)?.redirectedTo ?? "an unknown location";
+    return `The API never redirects, and this answer pointed to ${target}; nothing was sent there. Check fqdn or baseUrl`;
+  }
   if (status === 401)
-    return "Check the key's level (advanced or standard), apiKeyId, the key's expiry and this machine's clock";
+    return `Signed as ${securityLevel === "advanced" ? "an advanced" : "a standard"} key: check that the key has that level, apiKeyId, the key's expiry and this machine's clock`;
   if (status === 402) return "The tenant lacks a license for the public API";
   if (status === 403) {
     return API_MINTED_KEY.test(errMsg ?? "")
@@ -68,14 +83,13 @@ function hintFor(status: number, operation: OperationId, errMsg: string | undefi
 }
 
 /** An `XsiamApiError` for an error response, from its status and the body openapi-fetch parsed. */
-export function apiError(operation: OperationId, response: Response, body: unknown): XsiamApiError {
+export function apiError(context: CallContext, response: Response, body: unknown): XsiamApiError {
   const fields = errorFields(body);
-  const { status } = response;
   return new XsiamApiError({
-    status,
-    operation,
+    status: response.status,
+    operation: context.operation,
     ...fields,
-    hint: hintFor(status, operation, fields.errMsg),
-    attempts: attemptsOf(response),
+    hint: hintFor(response, context, fields.errMsg),
+    attempts: callOf(response)?.attempts,
   });
 }

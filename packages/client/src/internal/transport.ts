@@ -1,8 +1,8 @@
 import {
   type Attempts,
-  type OperationId,
   XsiamAbortError,
   XsiamApiError,
+  type XsiamError,
   XsiamNetworkError,
   XsiamTimeoutError,
 } from "../errors.js";
@@ -15,10 +15,18 @@ import {
   retryPolicy,
   type XsiamLogger,
 } from "../reliability.js";
+import { MAX_RESPONSE_BYTES, ResponseTooLarge, readCapped } from "./body.js";
+import { buffered } from "./buffered-response.js";
+import { type Endpoint, endpointOf } from "./endpoints.js";
+import { redactedBody, redactedHeaders, type SecretMatcher, secretMatcher, secretsOf } from "./redact.js";
+import { type AttemptResult, type Failure, nextStep } from "./retry.js";
 import { sleep } from "./sleep.js";
 
 /** The fetch the client sends requests with: `globalThis.fetch` or one the caller provides. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** The fetch openapi-fetch is given: the transport, which sends one call's attempts. */
+export type Transport = (request: Request) => Promise<Response>;
 
 /** What the transport needs from the client. */
 export interface TransportSettings {
@@ -34,15 +42,20 @@ export interface TransportSettings {
   random?: () => number;
 }
 
-/** The largest response body read; no reply of this API comes near it. */
-export const MAX_RESPONSE_BYTES: number = 1 << 20;
+/** What the transport knew of the call that produced a response. */
+export interface CallRecord {
+  readonly attempts: Attempts;
+  /** For a redirect: the origin it pointed to (nothing was sent there). */
+  readonly redirectedTo: string | undefined;
+}
 
-// Which endpoint a request is for decides whether it may be repeated: deleting is idempotent,
-// generating is not (a repeated generate can mint a second key).
-const ENDPOINTS: ReadonlyArray<{ path: string; operation: OperationId; idempotent: boolean }> = [
-  { path: "/public_api/v1/api_keys/generate", operation: "generateApiKey", idempotent: false },
-  { path: "/public_api/v1/api_keys/delete", operation: "deleteApiKeys", idempotent: true },
-];
+const callByResponse = new WeakMap<Response, CallRecord>();
+
+/** What the transport knew of the call that produced `response`, if it went through one. */
+export function callOf(response: Response): CallRecord | undefined {
+  return callByResponse.get(response);
+}
+
 // Failures that happen before any byte of the request leaves: safe to retry even for generate.
 const NOTHING_SENT = new Set([
   "ECONNREFUSED",
@@ -52,25 +65,14 @@ const NOTHING_SENT = new Set([
   "EHOSTUNREACH",
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
-const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
-const EMPTY = new Uint8Array(0);
-const decoder = new TextDecoder();
-const encoder = new TextEncoder();
-
-const attemptsByResponse = new WeakMap<Response, Attempts>();
-
-/** How many attempts the call that produced `response` made, if it went through a transport. */
-export function attemptsOf(response: Response): Attempts | undefined {
-  return attemptsByResponse.get(response);
-}
-
-class ResponseTooLarge extends Error {}
+// TLS handshake failures: the request is written only after the handshake, so nothing was sent.
+const TLS_FAILURE =
+  /^(?:ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/;
+const MAY_HAVE_ACTED = "; not retried, as the service may have acted: check before retrying";
 
 type Outcome =
   | { response: Response; bytes: Uint8Array }
-  | { failure: "aborted" | "timeout" | "not-sent" | "network"; error: unknown }
-  | { failure: "too-large"; status: number };
+  | { failure: Failure; error: unknown; status?: number };
 
 /**
  * What went wrong, from undici's `cause` chain: the first error code (ECONNREFUSED, ENOTFOUND…)
@@ -88,163 +90,31 @@ function reasonOf(error: unknown): { code?: string; reason: string } {
   return { reason };
 }
 
-function redacted(headers: Headers): Record<string, string> {
-  const shown: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    shown[name] = SECRET_HEADERS.has(name) ? "[redacted]" : value;
-  });
-  return shown;
+/** The origin a redirect points to, resolved against the request's URL; never its path or query. */
+function originOf(location: string, base: string): string {
+  try {
+    return new URL(location, base).origin;
+  } catch {
+    return "a location that is not a URL";
+  }
+}
+
+/** Per-call retry options: what `apiKeys` methods and `raw` calls pass as `xsiam`. */
+function perCallOptions(request: Request): RetryOptions | undefined {
+  return Object.hasOwn(request, "xsiam") ? (request as { xsiam?: RetryOptions }).xsiam : undefined;
 }
 
 /**
- * An error body without the values of the request's secret headers: some gateways repeat the
- * request's headers in their error pages, and an error body reaches `XsiamApiError`.
- */
-function withoutSecrets(bytes: Uint8Array, headers: Headers): Uint8Array {
-  const secrets: string[] = [];
-  headers.forEach((value, name) => {
-    if (SECRET_HEADERS.has(name) && value !== "") secrets.push(value);
-  });
-  if (secrets.length === 0 || bytes.byteLength === 0) return bytes;
-  const text = decoder.decode(bytes);
-  const clean = secrets.reduce((result, secret) => result.replaceAll(secret, "[redacted]"), text);
-  return clean === text ? bytes : encoder.encode(clean);
-}
-
-/** Reads a whole body, refusing one larger than `MAX_RESPONSE_BYTES`. */
-async function readBody(response: Response): Promise<Uint8Array> {
-  const { body } = response;
-  if (body === null) return EMPTY;
-  const declared = response.headers.get("content-length");
-  if (declared !== null && Number(declared) > MAX_RESPONSE_BYTES) {
-    await body.cancel().catch(() => undefined);
-    throw new ResponseTooLarge();
-  }
-  if (declared !== null) return new Uint8Array(await response.arrayBuffer());
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      throw new ResponseTooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
-/**
- * Hands back `response` with its body already read into `bytes`. The body methods are shadowed
- * on this one object to serve `bytes`; building a second Response instead costs undici more
- * than the rest of the client's own work per request (see `pnpm bench`).
- */
-function buffered(response: Response, bytes: Uint8Array): Response {
-  let used = false;
-  const take = (): Uint8Array => {
-    if (used) throw new TypeError("Body is unusable: Body has already been read");
-    used = true;
-    return bytes;
-  };
-  const copy = () => {
-    const data = take();
-    return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
-  };
-  const read =
-    <T>(convert: () => T) =>
-    (): Promise<T> => {
-      try {
-        return Promise.resolve(convert());
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    };
-  let stream: ReadableStream<Uint8Array> | null | undefined;
-  Object.defineProperties(response, {
-    bodyUsed: { get: () => used },
-    body: {
-      get: () => {
-        if (stream !== undefined) return stream;
-        if (NULL_BODY_STATUSES.has(response.status)) {
-          stream = null;
-          return stream;
-        }
-        const data = bytes;
-        stream = new ReadableStream<Uint8Array>({
-          start(controller) {
-            used = true;
-            if (data.byteLength > 0) controller.enqueue(data);
-            controller.close();
-          },
-        });
-        return stream;
-      },
-    },
-    arrayBuffer: { value: read(copy) },
-    bytes: { value: read(() => take().slice()) },
-    text: { value: read(() => decoder.decode(take())) },
-    json: { value: read(() => JSON.parse(decoder.decode(take()))) },
-    blob: {
-      value: read(() => new Blob([copy()], { type: response.headers.get("content-type") ?? "" })),
-    },
-    clone: {
-      value: () =>
-        buffered(
-          new Response(NULL_BODY_STATUSES.has(response.status) ? null : bytes.slice(), {
-            status: response.status,
-            statusText: response.statusText,
-            headers: response.headers,
-          }),
-          bytes,
-        ),
-    },
-  });
-  return response;
-}
-
-/**
- * The wait before retry number `attempt`: what `Retry-After` asks for if it is given and within
- * `maxRetryDelayMs` (`undefined` if it is longer: no retry), else exponential backoff with
- * equal jitter: between half and all of `retryBaseDelayMs × 2^(attempt−1)`, capped.
- */
-export function retryDelay(
-  retryAfter: string | null,
-  attempt: number,
-  policy: RetryPolicy,
-  random: () => number,
-): number | undefined {
-  if (retryAfter !== null) {
-    const asked = /^\s*\d+\s*$/.test(retryAfter)
-      ? Number(retryAfter) * 1_000
-      : Date.parse(retryAfter) - Date.now();
-    if (!Number.isNaN(asked)) {
-      const wait = Math.max(0, asked);
-      return wait <= policy.maxRetryDelayMs ? wait : undefined;
-    }
-  }
-  const ceiling = Math.min(policy.maxRetryDelayMs, policy.retryBaseDelayMs * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-/**
- * The fetch openapi-fetch calls, below the auth middleware: for each attempt it waits for the
- * rate limiter, sends with a timeout, reads the whole body (up to `MAX_RESPONSE_BYTES`), and
- * decides whether to retry.
+ * The fetch openapi-fetch calls, below the auth middleware. Each attempt waits for the rate
+ * limiter, is sent with a timeout, has its whole body read (at most `MAX_RESPONSE_BYTES`), and
+ * then `nextStep` decides whether to try again. Redirects are never followed: the API does not
+ * redirect, and following one would send the auth headers and the body to wherever it points.
  *
  * A retried request must carry a new signature, and openapi-fetch runs middleware once per
  * call, so the transport re-signs every later attempt itself with the middleware's own
  * `signHeaders`: one signer, and the first attempt is signed exactly once.
  */
-export function createTransport(settings: TransportSettings): (request: Request) => Promise<Response> {
+export function createTransport(settings: TransportSettings): Transport {
   const { fetch, signHeaders, rateLimiter, logger, onRequest, onResponse, random = Math.random } = settings;
   const observed = onRequest !== undefined || onResponse !== undefined || logger?.debug !== undefined;
 
@@ -259,26 +129,21 @@ export function createTransport(settings: TransportSettings): (request: Request)
   };
 
   return async (request) => {
-    const policy = retryPolicy(settings.policy, (request as { xsiam?: RetryOptions }).xsiam, "xsiam.");
+    const policy = retryPolicy(settings.policy, perCallOptions(request), "xsiam.");
     const { url, method, headers, signal: callerSignal } = request;
     const { host, pathname } = new URL(url);
-    const endpoint = ENDPOINTS.find(({ path }) => pathname.endsWith(path));
-    const idempotent = endpoint?.idempotent ?? false;
+    const endpoint = endpointOf(pathname);
     const label = endpoint?.operation ?? `${method} ${pathname}`;
-    const mayHaveActed = idempotent
-      ? ""
-      : "; not retried, as the service may have acted: check before retrying";
     const maxAttempts = policy.maxRetries + 1;
     const body = request.body === null ? undefined : await request.text();
-    const init: RequestInit = { method, headers, redirect: request.redirect };
+    const init: RequestInit = { method, headers, redirect: "manual" };
     if (body !== undefined) init.body = body;
+    // Every attempt is signed anew: an echo of any of them must be recognised.
+    const secrets: string[] = [];
+    let matcher: SecretMatcher | undefined;
 
     const aborted = (attempts: number) =>
-      new XsiamAbortError(`${label} was aborted`, {
-        cause: callerSignal.reason,
-        attempts,
-        maxAttempts,
-      });
+      new XsiamAbortError(`${label} was aborted`, { cause: callerSignal.reason, attempts, maxAttempts });
     const pause = async (ms: number, attempts: number) => {
       await sleep(ms, callerSignal).catch(() => {
         throw aborted(attempts);
@@ -294,80 +159,119 @@ export function createTransport(settings: TransportSettings): (request: Request)
         });
       }
       if (callerSignal.aborted) throw aborted(attempt - 1);
+      secrets.push(...secretsOf(headers));
       if (observed) {
-        const event = { method, url, attempt, maxAttempts, headers: redacted(headers) };
+        matcher = secretMatcher(secrets);
+        const event = { method, url, attempt, maxAttempts, headers: redactedHeaders(headers, matcher) };
         logger?.debug?.(`xsiam: ${method} ${pathname} attempt ${attempt} of ${maxAttempts}`, event);
         report(onRequest, event, "onRequest");
       }
       const started = performance.now();
       const outcome = await send(fetch, url, init, policy.timeoutMs, callerSignal);
-      const canRetry = attempt < maxAttempts;
+      if (observed && "response" in outcome) {
+        const { status } = outcome.response;
+        const durationMs = Math.round((performance.now() - started) * 10) / 10;
+        const responseHeaders = redactedHeaders(outcome.response.headers, matcher);
+        const event = { method, url, attempt, maxAttempts, status, durationMs, headers: responseHeaders };
+        logger?.debug?.(`xsiam: ${method} ${pathname} answered ${status}`, event);
+        report(onResponse, event, "onResponse");
+      }
+
+      const result: AttemptResult =
+        "response" in outcome
+          ? { status: outcome.response.status, retryAfter: outcome.response.headers.get("retry-after") }
+          : { failure: outcome.failure };
+      const next = nextStep(result, attempt, policy, endpoint?.idempotent ?? false, random);
+      const what = "status" in result ? String(result.status) : failureReason(outcome);
+      if (next.retry) {
+        logger?.warn?.(`xsiam: ${label}: ${what}; retry in ${next.waitMs} ms`, attempts);
+        await pause(next.waitMs, attempt);
+        continue;
+      }
+      if (next.declined) logger?.warn?.(`xsiam: ${label}: ${what}; not retried: ${next.declined}`, attempts);
 
       if ("response" in outcome) {
         const { response, bytes } = outcome;
-        const { status } = response;
-        if (observed) {
-          const event = {
-            method,
-            url,
-            attempt,
-            maxAttempts,
-            status,
-            durationMs: performance.now() - started,
-            headers: redacted(response.headers),
-          };
-          logger?.debug?.(`xsiam: ${method} ${pathname} answered ${status}`, event);
-          report(onResponse, event, "onResponse");
-        }
-        // A 429 means the request was turned away, so even generate is safe to repeat.
-        const transient = status === 429 || status === 502 || status === 503 || status === 504;
-        if (transient && canRetry && (status === 429 || idempotent)) {
-          const wait = retryDelay(response.headers.get("retry-after"), attempt, policy, random);
-          if (wait !== undefined) {
-            logger?.warn?.(`xsiam: ${label}: ${status}; retry in ${wait} ms`, attempts);
-            await pause(wait, attempt);
-            continue;
-          }
-          logger?.warn?.(`xsiam: ${label}: ${status}, Retry-After too long; not retrying`, attempts);
-        } else if (transient && canRetry) {
-          logger?.warn?.(`xsiam: ${label}: ${status}${mayHaveActed}`, attempts);
-        }
-        attemptsByResponse.set(response, attempts);
-        return buffered(response, response.ok ? bytes : withoutSecrets(bytes, headers));
-      }
-
-      const { failure } = outcome;
-      if (failure === "aborted") throw aborted(attempt);
-      if (failure === "too-large") {
-        const problem = "the body exceeds 1 MiB";
-        if (!endpoint) throw new XsiamNetworkError(`${label}: ${problem}`, { cause: undefined, ...attempts });
-        throw new XsiamApiError({ status: outcome.status, operation: endpoint.operation, problem, attempts });
-      }
-      const retry = canRetry && (failure === "not-sent" || idempotent);
-      if (retry) {
-        const wait = retryDelay(null, attempt, policy, random) ?? 0;
-        logger?.warn?.(
-          `xsiam: ${label}: ${failure === "timeout" ? "timeout" : reasonOf(outcome.error).reason}; retry in ${wait} ms`,
+        const location =
+          response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
+        callByResponse.set(response, {
           attempts,
-        );
-        await pause(wait, attempt);
-        continue;
-      }
-      const note = failure === "not-sent" ? "" : mayHaveActed;
-      if (failure === "timeout") {
-        throw new XsiamTimeoutError(`${label} timed out after ${policy.timeoutMs} ms${note}`, {
-          cause: outcome.error,
-          timeoutMs: policy.timeoutMs,
-          ...attempts,
+          redirectedTo: location === null ? undefined : originOf(location, url),
         });
+        return buffered(
+          response,
+          response.ok ? bytes : redactedBody(bytes, secrets, endpoint?.mintsKeys ?? false),
+        );
       }
-      const what = failure === "not-sent" ? `could not reach ${host}` : `the connection to ${host} failed`;
-      throw new XsiamNetworkError(`${label}: ${what} (${reasonOf(outcome.error).reason})${note}`, {
-        cause: outcome.error,
-        ...attempts,
-      });
+      throw failureError(outcome, { label, host, endpoint, attempts, timeoutMs: policy.timeoutMs, aborted });
     }
   };
+}
+
+function failureReason(outcome: Outcome): string {
+  if ("response" in outcome) return String(outcome.response.status);
+  return outcome.failure === "timeout" ? "timeout" : reasonOf(outcome.error).reason;
+}
+
+/** The error for an attempt that ended without a response to hand over, and was not retried. */
+function failureError(
+  outcome: Extract<Outcome, { failure: Failure }>,
+  context: {
+    label: string;
+    host: string;
+    endpoint: Endpoint | undefined;
+    attempts: Attempts;
+    timeoutMs: number;
+    aborted: (attempts: number) => XsiamAbortError;
+  },
+): XsiamError {
+  const { label, host, endpoint, attempts } = context;
+  const { failure, error } = outcome;
+  const note = endpoint?.idempotent === false ? MAY_HAVE_ACTED : "";
+  switch (failure) {
+    case "aborted":
+      return context.aborted(attempts.attempts);
+    case "too-large": {
+      const problem = `the body exceeds ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB`;
+      if (!endpoint) return new XsiamNetworkError(`${label}: ${problem}`, { cause: undefined, ...attempts });
+      return new XsiamApiError({
+        status: outcome.status ?? 0,
+        operation: endpoint.operation,
+        problem,
+        attempts,
+      });
+    }
+    case "timeout":
+      return new XsiamTimeoutError(`${label} timed out after ${context.timeoutMs} ms${note}`, {
+        cause: error,
+        timeoutMs: context.timeoutMs,
+        ...attempts,
+      });
+    case "tls": {
+      const { reason } = reasonOf(error);
+      const hint =
+        reason === "ERR_SSL_WRONG_VERSION_NUMBER"
+          ? "An http server? Use baseUrl with http:// (loopback only)"
+          : "Check the server's certificate, or the proxy in between";
+      return new XsiamNetworkError(
+        `${label}: could not reach ${host}: the TLS handshake failed (${reason}), so nothing was sent`,
+        { cause: error, hint, ...attempts },
+      );
+    }
+    case "not-sent":
+      return new XsiamNetworkError(`${label}: could not reach ${host} (${reasonOf(error).reason})`, {
+        cause: error,
+        ...attempts,
+      });
+    case "network":
+      return new XsiamNetworkError(
+        `${label}: the connection to ${host} failed (${reasonOf(error).reason})${note}`,
+        {
+          cause: error,
+          ...attempts,
+        },
+      );
+  }
 }
 
 /** One attempt: fetch and read the whole body, within `timeoutMs`, unless the caller aborts. */
@@ -388,16 +292,18 @@ async function send(
     : undefined;
   const onAbort = () => controller.abort(callerSignal.reason);
   callerSignal.addEventListener("abort", onAbort, { once: true });
-  let status = 0;
+  let status: number | undefined;
   try {
     const response = await fetch(url, { ...init, signal: controller.signal });
     status = response.status;
-    return { response, bytes: await readBody(response) };
+    return { response, bytes: await readCapped(response) };
   } catch (error) {
     if (callerSignal.aborted) return { failure: "aborted", error };
     if (timedOut) return { failure: "timeout", error };
-    if (error instanceof ResponseTooLarge) return { failure: "too-large", status };
+    if (error instanceof ResponseTooLarge)
+      return { failure: "too-large", error, ...(status !== undefined && { status }) };
     const { code } = reasonOf(error);
+    if (code !== undefined && TLS_FAILURE.test(code)) return { failure: "tls", error };
     return { failure: code !== undefined && NOTHING_SENT.has(code) ? "not-sent" : "network", error };
   } finally {
     clearTimeout(timer);

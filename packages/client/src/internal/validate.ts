@@ -1,7 +1,8 @@
 import type { SecurityLevel } from "@xsiam-sdk/auth";
 import { XsiamValidationError } from "../errors.js";
 import type { components } from "../generated/openapi.js";
-import { described } from "./describe.js";
+import { described, oneOf } from "./describe.js";
+import { ownCopy } from "./own.js";
 
 type GenerateBody = components["schemas"]["GenerateApiKeyRequest"];
 type DeleteBody = components["schemas"]["DeleteApiKeysRequest"];
@@ -24,7 +25,9 @@ export interface GenerateApiKeyInput {
   comment?: string | undefined;
 }
 
-const GENERATE_FIELDS = new Set(["roles", "securityLevel", "expiration", "comment"]);
+const GENERATE_FIELDS = ["roles", "securityLevel", "expiration", "comment"] as const;
+const SECURITY_LEVELS: readonly SecurityLevel[] = ["advanced", "standard"];
+const MS_PER_SECOND = 1_000;
 const SNAKE_CASE_HINTS: Record<string, string> = { security_level: "securityLevel" };
 const FIELD_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,31}$/;
 
@@ -39,12 +42,24 @@ export function sixMonthsAfter(from: number): number {
   return date.getTime();
 }
 
+/** Whether `value`, read as epoch seconds, would be a valid expiration: the usual mix-up. */
+function looksLikeSeconds(value: number, now: number): boolean {
+  const asMilliseconds = value * MS_PER_SECOND;
+  return asMilliseconds > now && asMilliseconds <= sixMonthsAfter(now);
+}
+
 function expirationOf(value: unknown, now: number): number {
   const milliseconds = value instanceof Date ? value.getTime() : value;
   if (typeof milliseconds !== "number" || !Number.isSafeInteger(milliseconds)) {
     throw new XsiamValidationError(
       "expiration",
       `must be a Date or integer epoch milliseconds (got ${described(value)})`,
+    );
+  }
+  if (milliseconds <= now && looksLikeSeconds(milliseconds, now)) {
+    throw new XsiamValidationError(
+      "expiration",
+      `must be epoch milliseconds; ${milliseconds} looks like seconds: multiply by 1000`,
     );
   }
   if (milliseconds <= now) throw new XsiamValidationError("expiration", "must be in the future");
@@ -54,13 +69,30 @@ function expirationOf(value: unknown, now: number): number {
   return milliseconds;
 }
 
-/** Checks a generate input and turns it into the wire body. Throws `XsiamValidationError`. */
+/**
+ * A copy of a list, read once by index (never through its iterator, which a caller could
+ * override), holes included: what is checked is what is sent.
+ */
+function listCopy(field: string, value: unknown): unknown[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new XsiamValidationError(field, `must be a non-empty array (got ${described(value)})`);
+  }
+  const { length } = value;
+  const copy = new Array<unknown>(length);
+  for (let index = 0; index < length; index++) copy[index] = value[index];
+  return copy;
+}
+
+/**
+ * Checks a generate input and turns it into the wire body. Throws `XsiamValidationError`. The
+ * input's own fields are copied first, each read once, and only the copy is checked and sent.
+ */
 export function generateBody(input: GenerateApiKeyInput, now: number = Date.now()): GenerateBody {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new XsiamValidationError("input", `must be an object (got ${described(input)})`);
   }
   for (const field of Object.keys(input)) {
-    if (!GENERATE_FIELDS.has(field)) {
+    if (!(GENERATE_FIELDS as readonly string[]).includes(field)) {
       const suggestion = SNAKE_CASE_HINTS[field];
       // A name is shown only if it looks like one: anything else may be a key in the wrong place.
       const shown = FIELD_NAME.test(field) ? field : `input (a field named by ${described(field)})`;
@@ -70,27 +102,20 @@ export function generateBody(input: GenerateApiKeyInput, now: number = Date.now(
       );
     }
   }
-  const { roles, securityLevel, expiration, comment } = input;
-  if (!Array.isArray(roles) || roles.length === 0) {
-    throw new XsiamValidationError("roles", `must be a non-empty array (got ${described(roles)})`);
-  }
-  // An index loop, not forEach: the holes of a sparse array must be checked too.
-  for (let index = 0; index < roles.length; index++) {
-    const role: unknown = roles[index];
+  const { roles, securityLevel, expiration, comment } = ownCopy(input, GENERATE_FIELDS);
+  const roleNames = listCopy("roles", roles);
+  roleNames.forEach((role, index) => {
     if (typeof role !== "string" || role.trim() === "") {
       throw new XsiamValidationError(`roles[${index}]`, `must be a role name (got ${described(role)})`);
     }
-  }
-  if (securityLevel !== undefined && securityLevel !== "standard" && securityLevel !== "advanced") {
-    throw new XsiamValidationError(
-      "securityLevel",
-      `must be "advanced" or "standard" (got ${described(securityLevel)})`,
-    );
+  });
+  if (securityLevel !== undefined && !SECURITY_LEVELS.includes(securityLevel)) {
+    throw new XsiamValidationError("securityLevel", oneOf(securityLevel, SECURITY_LEVELS));
   }
   if (comment !== undefined && typeof comment !== "string") {
     throw new XsiamValidationError("comment", `must be a string (got ${described(comment)})`);
   }
-  const requestData: GenerateBody["request_data"] = { roles: [...roles] };
+  const requestData: GenerateBody["request_data"] = { roles: roleNames as string[] };
   if (securityLevel !== undefined) requestData.security_level = securityLevel;
   if (expiration !== undefined) requestData.expiration = expirationOf(expiration, now);
   if (comment !== undefined) requestData.comment = comment;
@@ -99,17 +124,12 @@ export function generateBody(input: GenerateApiKeyInput, now: number = Date.now(
 
 /** Checks the ids of a delete and turns them into the wire body, each id once. */
 export function deleteBody(ids: readonly number[]): DeleteBody {
-  if (!Array.isArray(ids) || ids.length === 0) {
-    throw new XsiamValidationError("ids", `must be a non-empty array (got ${described(ids)})`);
-  }
   const unique = new Set<number>();
-  // An index loop, not forEach: the holes of a sparse array must be checked too.
-  for (let index = 0; index < ids.length; index++) {
-    const id: unknown = ids[index];
+  listCopy("ids", ids).forEach((id, index) => {
     if (typeof id !== "number" || !Number.isSafeInteger(id) || id <= 0) {
       throw new XsiamValidationError(`ids[${index}]`, `must be a positive integer (got ${described(id)})`);
     }
     unique.add(id);
-  }
+  });
   return { request_data: { filters: [{ field: "id", operator: "in", value: [...unique] }] } };
 }
