@@ -29,7 +29,7 @@ describe.each(["advanced", "standard"] as const)("%s key against the mock", (sec
   test("generate and delete are accepted", async () => {
     const { client } = recordingClient({ ...key, securityLevel });
     const generated = await client.POST("/public_api/v1/api_keys/generate", {
-      body: { request_data: { roles: ["Viewer"] } },
+      body: { request_data: { roles: ["Viewer"], security_level: "advanced" } },
     });
     expect(generated.response.status).toBe(200);
     expect(generated.data?.reply.id).toBe(4267);

@@ -4,12 +4,22 @@ import { XsiamApiError, XsiamValidationError } from "./errors.js";
 import type { paths } from "./generated/openapi.js";
 import { GeneratedApiKey } from "./generated-key.js";
 import { described } from "./internal/describe.js";
-import { DELETE, type Endpoint, GENERATE } from "./internal/endpoints.js";
+import { DELETE, type Endpoint, GENERATE, LIST } from "./internal/endpoints.js";
 import { apiError, type CallContext, MAY_HAVE_MINTED } from "./internal/envelope.js";
+import { type ApiKeyInfo, type KeyPage, keyPageOf, matches } from "./internal/key-list.js";
 import { ownCopy } from "./internal/own.js";
 import { checkHeaders } from "./internal/request-options.js";
 import { callOf } from "./internal/transport.js";
-import { deleteBody, type GenerateApiKeyInput, generateBody } from "./internal/validate.js";
+import {
+  type ApiKeyFilter,
+  type CheckedFilter,
+  checkedFilter,
+  deleteBody,
+  type GenerateApiKeyInput,
+  generateBody,
+  keyIdOf,
+  listBody,
+} from "./internal/validate.js";
 import { DEFAULT_RETRY_POLICY, type RetryOptions, retryPolicy } from "./reliability.js";
 
 /** Options every method accepts for one call; the retry options override the client's. */
@@ -37,6 +47,25 @@ export interface ApiKeysApi {
    * const { updateCount } = await xsiam.apiKeys.delete([121, 134]);
    */
   delete(ids: readonly number[], options?: CallOptions): Promise<{ updateCount: number }>;
+  /**
+   * Lists the keys that match every part of `filter` (all keys without one), expired ones
+   * included. Pages are fetched until every matching key is in: a list is complete, or the call
+   * fails. Every key returned matches the filter, even if the service ignored part of it.
+   *
+   * @example
+   * // Viewer keys that expire within a week
+   * const keys = await xsiam.apiKeys.list({ roles: ["Viewer"], expiresBefore: Date.now() + 7 * 86_400_000 });
+   * for (const { id, expiresAt, comment } of keys) console.log(id, expiresAt?.toISOString(), comment);
+   */
+  list(filter?: ApiKeyFilter, options?: CallOptions): Promise<ApiKeyInfo[]>;
+  /**
+   * What the service says about one key, or `undefined` if there is no key with that id.
+   *
+   * @example
+   * const key = await xsiam.apiKeys.get(2841);
+   * if (key?.expiresAt && key.expiresAt.getTime() < Date.now() + 86_400_000) console.warn("expires within a day");
+   */
+  get(id: number, options?: CallOptions): Promise<ApiKeyInfo | undefined>;
 }
 
 const CALL_OPTIONS = [
@@ -112,12 +141,35 @@ function replyOf(
 const isPositiveId = (value: unknown): value is number =>
   typeof value === "number" && Number.isSafeInteger(value) && value > 0;
 
+// Without a page that says how big pages are, ask for this many keys at a time.
+const DEFAULT_PAGE_SIZE = 100;
+// The most pages one list fetches: 10,000 keys at the service's usual 100 a page.
+const MAX_PAGES = 100;
+
 /** The convenience methods, over the openapi-fetch client `raw`. */
 export function createApiKeysApi(raw: Client<paths>, securityLevel: SecurityLevel): ApiKeysApi {
   const contextOf = ({ operation }: Endpoint): CallContext => ({ operation, securityLevel });
   const generateContext = contextOf(GENERATE);
   const deleteContext = contextOf(DELETE);
-  return {
+  const listContext = contextOf(LIST);
+
+  /** One page of a list: its keys and counts, and the response for errors. */
+  const listPage = async (
+    filter: CheckedFilter,
+    page: { from: number; to: number } | undefined,
+    call: ReturnType<typeof callOptions>,
+  ): Promise<KeyPage & { response: Response }> => {
+    const result = await raw.POST("/public_api/v1/api_keys/get_api_keys", {
+      body: listBody(filter, page),
+      parseAs: "text",
+      ...call,
+    });
+    const keys = keyPageOf(replyOf(listContext, result));
+    if (typeof keys === "string") throw malformed(listContext, result.response, keys);
+    return { ...keys, response: result.response };
+  };
+
+  const api: ApiKeysApi = {
     async generate(input, options) {
       const body = generateBody(input);
       const result = await raw.POST("/public_api/v1/api_keys/generate", {
@@ -159,5 +211,36 @@ export function createApiKeysApi(raw: Client<paths>, securityLevel: SecurityLeve
       }
       return { updateCount };
     },
+
+    async list(filter, options) {
+      const checked = checkedFilter(filter);
+      const call = callOptions(options);
+      const found = new Map<number, ApiKeyInfo>();
+      let page = await listPage(checked, undefined, call);
+      for (const key of page.keys) found.set(key.id, key);
+      const pageSize = page.keys.length || DEFAULT_PAGE_SIZE;
+      // Offsets count keys already listed; a page that adds none ends the loop, so a service that
+      // ignores search_from (and sends the first page again) cannot keep it going.
+      for (let pages = 1; found.size < page.filterCount && pages < MAX_PAGES; pages++) {
+        const from = found.size;
+        page = await listPage(checked, { from, to: from + pageSize }, call);
+        for (const key of page.keys) found.set(key.id, key);
+        if (found.size === from) break;
+      }
+      if (found.size < page.filterCount) {
+        throw malformed(
+          listContext,
+          page.response,
+          `${page.filterCount} keys match, but the pages (search_from/search_to) brought only ${found.size}`,
+        );
+      }
+      return [...found.values()].filter((key) => matches(key, checked));
+    },
+
+    async get(id, options) {
+      const keys = await api.list({ ids: [keyIdOf("id", id)] }, options);
+      return keys.find((key) => key.id === id);
+    },
   };
+  return api;
 }

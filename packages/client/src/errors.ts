@@ -4,7 +4,7 @@ import { capped, visible } from "./internal/text.js";
 export { XsiamAuthError, XsiamError } from "@xsiam-sdk/auth";
 
 /** The operations of this API, as named in the spec. */
-export type OperationId = "generateApiKey" | "deleteApiKeys";
+export type OperationId = "generateApiKey" | "deleteApiKeys" | "getApiKeys";
 
 /** How many attempts a call made (the last one is the one that failed) and how many it could have made. */
 export interface Attempts {

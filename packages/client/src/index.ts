@@ -23,7 +23,8 @@ export {
 export type { components, operations, paths } from "./generated/openapi.js";
 export { GeneratedApiKey } from "./generated-key.js";
 export { MAX_RESPONSE_BYTES } from "./internal/body.js";
+export type { ApiKeyInfo } from "./internal/key-list.js";
 export type { FetchLike } from "./internal/transport.js";
-export type { GenerateApiKeyInput } from "./internal/validate.js";
+export type { ApiKeyFilter, GenerateApiKeyInput } from "./internal/validate.js";
 export { createRateLimiter, type RateLimiter } from "./rate-limiter.js";
 export type { RequestEvent, ResponseEvent, RetryOptions, XsiamLogger } from "./reliability.js";

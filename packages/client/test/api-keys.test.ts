@@ -69,10 +69,13 @@ describe.each(["advanced", "standard"] as const)("with a %s key, against the moc
   });
 });
 
-test("only the given fields are sent: no expiration means the service's one-week default", async () => {
+test("only the given fields are sent, and the level: no expiration means the service's one-week default", async () => {
   const { xsiam, requests } = client();
   await xsiam.apiKeys.generate({ roles: ["Viewer"] });
-  expect(await requests[0]?.json()).toEqual({ request_data: { roles: ["Viewer"] } });
+  // security_level is always sent (the vendor's export requires it); "advanced" by default.
+  expect(await requests[0]?.json()).toEqual({
+    request_data: { roles: ["Viewer"], security_level: "advanced" },
+  });
 });
 
 test("expiration as epoch milliseconds is sent as is", async () => {

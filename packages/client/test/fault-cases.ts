@@ -18,9 +18,20 @@ export const MINTED_KEY = "mInTeD0kEy1sHoWn2oNcE3aNd4nEvEr5aGaIn6iN7aN8eRrOr9aT0
 /** Where redirects point: another origin, with a path and query that an error must not show. */
 export const ELSEWHERE = "http://127.0.0.1:9";
 const elsewhere = `${ELSEWHERE}/collect/public_api?token=abc`;
+const listed = {
+  id: 121,
+  creation_time: 1721149909250,
+  expiration: null,
+  created_by: "N/A",
+  user_name: "Public API - 121",
+  roles: ["Viewer"],
+  security_level: "advanced",
+  comment: null,
+};
 export const ok = {
   delete: faults.json(200, { reply: { update_count: 1 } }),
   generate: faults.json(200, { reply: { id: 77, key: GENERATED_KEY } }),
+  list: faults.json(200, { reply: { DATA: [listed], FILTER_COUNT: 1, TOTAL_COUNT: 1 } }),
 };
 
 /** A client of `server` tuned for tests: quick retries, a short timeout, no rate limit. */
@@ -39,6 +50,7 @@ export function faultClient(server: FaultServer, settings: Partial<XsiamClientSe
 export const call = {
   delete: (xsiam: XsiamClient) => xsiam.apiKeys.delete([121]),
   generate: (xsiam: XsiamClient) => xsiam.apiKeys.generate({ roles: ["Viewer"] }),
+  list: (xsiam: XsiamClient) => xsiam.apiKeys.list({ ids: [121] }),
 };
 
 /** Every request the server saw carried a valid advanced signature, each with its own nonce. */
@@ -347,5 +359,60 @@ export const generateCases: Case[] = [
     plan: [faults.wrongContentType({ reply: { id: 78, key: GENERATED_KEY } })],
     attempts: 1,
     outcome: { value: { id: 78 } },
+  },
+];
+
+/** list only reads: retried like delete; the cases that differ from delete's, and the echoes. */
+export const listCases: Case[] = [
+  {
+    name: "503, then success",
+    plan: [faults.status(503), ok.list],
+    attempts: 2,
+    outcome: { value: [expect.objectContaining({ id: 121 })] },
+  },
+  {
+    name: "a response slower than the timeout, then success",
+    plan: [faults.slow(2_000, ok.list), ok.list],
+    attempts: 2,
+    outcome: { value: [expect.objectContaining({ id: 121 })] },
+  },
+  {
+    name: "a 401 that repeats Authorization in its response headers",
+    plan: [faults.echoInHeaders(faults.status(401))],
+    attempts: 1,
+    outcome: { error: XsiamApiError, fields: { status: 401, operation: "getApiKeys" } },
+  },
+  {
+    name: "a 400 envelope that repeats Authorization JSON-escaped",
+    plan: [faults.echoEscaped(400)],
+    attempts: 1,
+    outcome: { error: XsiamApiError, fields: { status: 400, errExtra: { authorization: "[redacted]" } } },
+  },
+  {
+    name: "a 403 envelope that repeats the request's headers",
+    plan: [faults.echoHeaders(403, "envelope")],
+    attempts: 1,
+    outcome: { error: XsiamApiError, fields: { status: 403 } },
+  },
+  {
+    name: "a 308 to another origin: not followed",
+    plan: [faults.redirect(308, elsewhere), ok.list],
+    attempts: 1,
+    outcome: {
+      error: XsiamApiError,
+      fields: { status: 308, hint: expect.stringContaining(`pointed to ${ELSEWHERE};`) },
+    },
+  },
+  {
+    name: "a 5 MB body",
+    plan: [faults.huge(5_000_000, false)],
+    attempts: 1,
+    outcome: { error: XsiamApiError, fields: { status: 200 } },
+  },
+  {
+    name: "a success that repeats Authorization in its response headers",
+    plan: [faults.echoInHeaders(ok.list)],
+    attempts: 1,
+    outcome: { value: [expect.objectContaining({ id: 121 })] },
   },
 ];

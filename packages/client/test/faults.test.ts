@@ -19,6 +19,7 @@ import {
   GENERATED_KEY,
   generateCases,
   KEY,
+  listCases,
   MINTED_KEY,
   ok,
 } from "./fault-cases.js";
@@ -36,6 +37,7 @@ const client = (settings: Partial<XsiamClientSettings> = {}): XsiamClient => fau
 describe.each([
   ["delete (idempotent)", "delete", deleteCases],
   ["generate (not idempotent)", "generate", generateCases],
+  ["list (reads only)", "list", listCases],
 ] as const)("%s", (_label, operation, cases) => {
   test.each(cases)("$name", async ({ plan, attempts, outcome }) => {
     server.plan(plan);

@@ -5,6 +5,7 @@ import type { PrismContext } from "@xsiam-sdk/test-support";
 import fc from "fast-check";
 import { afterAll, describe, expect, inject, test } from "vitest";
 import {
+  type ApiKeyFilter,
   createXsiamClient,
   type GenerateApiKeyInput,
   XsiamAuthError,
@@ -17,7 +18,7 @@ import { recordingFetch } from "./helpers.js";
 
 const prismUrl: PrismContext["prismUrl"] = inject("prismUrl");
 const DAY = 86_400_000;
-const tried = { generateInputs: 0, deleteInputs: 0, clientOptions: 0 };
+const tried = { generateInputs: 0, deleteInputs: 0, listFilters: 0, clientOptions: 0 };
 afterAll(() => {
   console.log(`property runs: ${JSON.stringify(tried)}`);
 });
@@ -120,6 +121,38 @@ const ids = mostly(
   anyValue,
 );
 
+const time = mostly(
+  fc.oneof(
+    fc.integer({ min: 1e12, max: 4e12 }),
+    fc.date({ min: new Date(1e12), max: new Date(4e12), noInvalidDate: true }),
+    fc.constant(undefined),
+  ),
+  fc.integer(),
+  fc.double(),
+  fc.date({ noInvalidDate: false }),
+  anyValue,
+);
+const listFilter = fc.oneof(
+  { weight: 1, arbitrary: anyValue },
+  {
+    weight: 8,
+    arbitrary: fc.record(
+      {
+        ids,
+        roles: mostly(
+          fc.array(roleName, { minLength: 1, maxLength: 3 }),
+          fc.array(fc.oneof(roleName, anyValue), { maxLength: 3 }),
+          anyValue,
+        ),
+        expiresAfter: time,
+        expiresBefore: time,
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  { weight: 1, arbitrary: fc.dictionary(fc.constantFrom("id", "role", "expiration", "comment"), anyValue) },
+);
+
 /**
  * Sends each of 300 generated inputs through a fresh client over the mock, checking every outcome,
  * and counts them.
@@ -146,6 +179,14 @@ describe("generated inputs", () => {
   test("generate: a typed error before sending, or a request the mock accepts", async () => {
     const outcomes = await outcomesOf(generateInput, "generateInputs", (xsiam, input) =>
       xsiam.apiKeys.generate(input as GenerateApiKeyInput, bounded),
+    );
+    expect(outcomes.accepted).toBeGreaterThan(10);
+    expect(outcomes.rejected).toBeGreaterThan(10);
+  }, 120_000);
+
+  test("list: a typed error before sending, or a request the mock accepts", async () => {
+    const outcomes = await outcomesOf(listFilter, "listFilters", (xsiam, filter) =>
+      xsiam.apiKeys.list(filter as ApiKeyFilter, bounded),
     );
     expect(outcomes.accepted).toBeGreaterThan(10);
     expect(outcomes.rejected).toBeGreaterThan(10);

@@ -59,7 +59,10 @@ describe("examples that read the environment run against the mock", () => {
   });
 
   test.each([
-    [0, "created key 4267 (61 characters)\ndeleted 1 key(s)\n"],
+    [
+      0,
+      "created key 4267 (61 characters)\nkey 85: advanced, expires 2026-09-21T14:13:20.000Z\ndeleted 1 key(s)\n",
+    ],
     [2, "200 1\n"],
   ])("example %i", async (index, output) => {
     const dir = consumerDir();

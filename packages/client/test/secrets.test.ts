@@ -18,6 +18,7 @@ import {
   GENERATED_KEY,
   generateCases,
   KEY,
+  listCases,
   MINTED_KEY,
 } from "./fault-cases.js";
 import { printedForms } from "./helpers.js";
@@ -55,6 +56,7 @@ test("every fault, with advanced and standard keys", async () => {
     for (const [operation, cases] of [
       ["delete", deleteCases],
       ["generate", generateCases],
+      ["list", listCases],
     ] as const) {
       for (const { name, plan } of cases) {
         server.plan(plan);
@@ -123,6 +125,11 @@ test("every invalid input and per-call option", async () => {
     ["the key as the ids", () => xsiam.apiKeys.delete(KEY as never)],
     ["the key as a per-call timeout", () => xsiam.apiKeys.delete([1], { timeoutMs: KEY as never })],
     ["the key as the call options", () => xsiam.apiKeys.delete([1], KEY as never)],
+    ["the key as a list filter", () => xsiam.apiKeys.list(KEY as never)],
+    ["the key as a filter role", () => xsiam.apiKeys.list({ roles: [KEY, 5 as never] })],
+    ["the key as a filter field name", () => xsiam.apiKeys.list({ [KEY]: 1 } as never)],
+    ["the key as an expiry", () => xsiam.apiKeys.list({ expiresAfter: KEY as never })],
+    ["the key as get's id", () => xsiam.apiKeys.get(KEY as never)],
   ];
   for (const [name, run] of inputs) {
     counts.invalidInputs++;

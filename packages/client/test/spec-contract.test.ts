@@ -5,7 +5,7 @@ import { specFile } from "@xsiam-sdk/test-support";
 import createClient from "openapi-fetch";
 import { describe, expect, inject, test } from "vitest";
 import { parse } from "yaml";
-import type { paths } from "../src/index.js";
+import type { components, paths } from "../src/index.js";
 
 const auth = { authorization: "contract-test-key", "x-xdr-auth-id": "2841" };
 const client = createClient<paths>({ baseUrl: inject("prismUrl"), headers: auth });
@@ -32,7 +32,7 @@ describe("generate", () => {
 
   test("without the auth headers it is 401 with the service's envelope", async () => {
     const { data, error, response } = await unauthenticated.POST("/public_api/v1/api_keys/generate", {
-      body: { request_data: { roles: ["Viewer"] } },
+      body: { request_data: { roles: ["Viewer"], security_level: "advanced" } },
     });
     expect(data).toBeUndefined();
     expect(response.status).toBe(401);
@@ -43,7 +43,7 @@ describe("generate", () => {
 
   test("with only one of the two auth headers it is still 401", async () => {
     const { response } = await unauthenticated.POST("/public_api/v1/api_keys/generate", {
-      body: { request_data: { roles: ["Viewer"] } },
+      body: { request_data: { roles: ["Viewer"], security_level: "advanced" } },
       headers: { authorization: "contract-test-key" },
     });
     expect(response.status).toBe(401);
@@ -65,7 +65,7 @@ describe("generate", () => {
 
   test("an empty roles list is rejected", async () => {
     const { response } = await client.POST("/public_api/v1/api_keys/generate", {
-      body: { request_data: { roles: [] } },
+      body: { request_data: { roles: [], security_level: "advanced" } },
     });
     expect(response.status).toBe(400);
     expect(violations(response)).toContainEqual(expect.objectContaining({ code: "minItems" }));
@@ -73,7 +73,7 @@ describe("generate", () => {
 
   test("a nonce that is not 64 alphanumerics is rejected", async () => {
     const { response } = await client.POST("/public_api/v1/api_keys/generate", {
-      body: { request_data: { roles: ["Viewer"] } },
+      body: { request_data: { roles: ["Viewer"], security_level: "advanced" } },
       params: { header: { "x-xdr-nonce": "too-short" } },
     });
     expect(response.status).toBe(400);
@@ -128,6 +128,56 @@ describe("delete", () => {
   });
 });
 
+describe("list (get_api_keys)", () => {
+  const LIST = "/public_api/v1/api_keys/get_api_keys";
+  const filters: components["schemas"]["ApiKeyFilter"][] = [
+    { field: "expiration", operator: "gte", value: 1721149909250 },
+    { field: "expiration", operator: "lte", value: 1790000000000 },
+    { field: "roles", operator: "contains", value: ["Viewer", "Responder"] },
+    { field: "id", operator: "in", value: [25, 85] },
+  ];
+
+  test.each([
+    ["upperCase", { DATA: expect.any(Array), FILTER_COUNT: 2, TOTAL_COUNT: 2 }],
+    ["lowerCase", { data: expect.any(Array), filter_count: 1, total_count: 2 }],
+  ])("every documented filter together gets the %s example", async (example, reply) => {
+    const { data, response } = await client.POST(LIST, {
+      body: { request_data: { filters, search_from: 0, search_to: 100 } },
+      headers: { Prefer: `example=${example}` },
+    });
+    expect(response.status, response.headers.get("sl-violations") ?? "").toBe(200);
+    expect(data?.reply).toEqual(reply);
+  });
+
+  test("without filters it gets the upper-case example, as real tenants send it", async () => {
+    const { data } = await client.POST(LIST, { body: { request_data: {} } });
+    expect(data?.reply).toHaveProperty("DATA");
+    expect(JSON.stringify(data)).not.toMatch(/"key"/);
+  });
+
+  test("without the auth headers it is 401", async () => {
+    const { response } = await unauthenticated.POST(LIST, { body: { request_data: {} } });
+    expect(response.status).toBe(401);
+  });
+
+  test.each<[string, unknown]>([
+    ["expiration with in", { field: "expiration", operator: "in", value: [1] }],
+    ["expiration with a list", { field: "expiration", operator: "gte", value: [1] }],
+    ["roles with gte", { field: "roles", operator: "gte", value: ["Viewer"] }],
+    ["roles with a name, not a list", { field: "roles", operator: "contains", value: "Viewer" }],
+    ["id with contains", { field: "id", operator: "contains", value: [1] }],
+    ["a string id", { field: "id", operator: "in", value: ["85"] }],
+    ["an unknown field", { field: "comment", operator: "in", value: ["x"] }],
+  ])("a wrong pair is refused: %s", async (_label, filter) => {
+    const { response } = await client.POST(LIST, {
+      // @ts-expect-error each field goes with its own operators and value type
+      body: { request_data: { filters: [filter] } },
+    });
+    expect(response.status).toBe(400);
+    expect(violations(response).length).toBeGreaterThan(0);
+  });
+});
+
 describe("the spec's own request examples", () => {
   const spec = parse(readFileSync(specFile, "utf8"));
   const cases = Object.entries(spec.paths as Record<string, { post: { requestBody: unknown } }>).flatMap(
@@ -144,6 +194,10 @@ describe("the spec's own request examples", () => {
       "/public_api/v1/api_keys/delete#byIds",
       "/public_api/v1/api_keys/generate#withExpiration",
       "/public_api/v1/api_keys/generate#withoutExpiration",
+      "/public_api/v1/api_keys/get_api_keys#byExpiration",
+      "/public_api/v1/api_keys/get_api_keys#byIds",
+      "/public_api/v1/api_keys/get_api_keys#byRole",
+      "/public_api/v1/api_keys/get_api_keys#everyKey",
     ]);
   });
 

@@ -97,6 +97,15 @@ describe.each([
     screenshotName: "docs-generate.png",
   },
   {
+    operation: "List API keys",
+    hash: "#/api-keys/getapikeys",
+    path: "/public_api/v1/api_keys/get_api_keys",
+    fields: ["request_data.filters", "request_data.search_from", "request_data.search_to"],
+    sample: "await xsiam.apiKeys.list({",
+    curl: '"operator": "contains"',
+    screenshotName: "docs-list.png",
+  },
+  {
     operation: "Delete API keys",
     hash: "#/api-keys/deleteapikeys",
     path: "/public_api/v1/api_keys/delete",
@@ -169,6 +178,23 @@ describe.each([
     await section().getByText('"Public API request unauthorized"').waitFor({ state: "visible" });
     expect(await sectionText()).toContain('"err_code": 401');
   });
+});
+
+test("the sidebar lists the three operations", async () => {
+  const group = page.getByText("API Keys", { exact: true }).first();
+  if (
+    !(await page
+      .getByRole("link", { name: /List API keys/ })
+      .first()
+      .isVisible())
+  )
+    await group.click();
+  for (const operation of ["Generate an API key", "List API keys", "Delete API keys"]) {
+    await page
+      .getByRole("link", { name: new RegExp(operation) })
+      .first()
+      .waitFor({ state: "visible" });
+  }
 });
 
 test("nothing was requested beyond 127.0.0.1, nothing was refused, nothing failed", () => {

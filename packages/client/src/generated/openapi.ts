@@ -34,6 +34,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public_api/v1/api_keys/get_api_keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List API keys
+         * @description Lists the tenant's API keys, filtered by expiration date, role or id. Every filter must
+         *     hold for a key to be listed. Without filters every key is listed, expired ones included.
+         *     The reply never holds a key itself, only what is known about it.
+         *
+         *     The names in the reply differ between deployments: real tenants send `DATA`,
+         *     `FILTER_COUNT` and `TOTAL_COUNT`, while the vendor's schema and some deployments use
+         *     `data`, `filter_count` and `total_count`. Clients should read both.
+         *
+         *     Required license: Cortex XSIAM Premium, Enterprise, NG SIEM or Enterprise Plus.
+         */
+        post: operations["getApiKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public_api/v1/api_keys/delete": {
         parameters: {
             query?: never;
@@ -78,7 +106,12 @@ export interface components {
                  *     (for example `Viewer`). At least one.
                  */
                 roles: string[];
-                security_level?: components["schemas"]["SecurityLevel"];
+                /**
+                 * @description The level of the new key. Required: the vendor's own OpenAPI export requires it
+                 *     and every documented example sends it; what the service does without it is not
+                 *     documented.
+                 */
+                security_level: components["schemas"]["SecurityLevel"];
                 /**
                  * Format: int64
                  * @description When the key stops working, in epoch milliseconds. It must be in the future and
@@ -111,10 +144,64 @@ export interface components {
                 filters: components["schemas"]["ApiKeyIdFilter"][];
             };
         };
+        /** @description The body of a list request. */
+        GetApiKeysRequest: {
+            /** @description Which keys to list; every filter must hold. Empty, every key is listed. */
+            request_data: {
+                /** @description The filters a key must all match. */
+                filters?: components["schemas"]["ApiKeyFilter"][];
+                /**
+                 * @description Paging: the position of the first key to return, counting from 0. Not in the
+                 *     vendor's exported OpenAPI document: two community clients send it, as other
+                 *     public API endpoints take it.
+                 */
+                search_from?: number;
+                /**
+                 * @description Paging: the position after the last key to return. Not in the vendor's exported
+                 *     OpenAPI document, like `search_from`.
+                 */
+                search_to?: number;
+            };
+        };
+        /** @description One filter of a list request. Each field goes with its own operators and value type. */
+        ApiKeyFilter: components["schemas"]["ApiKeyExpirationFilter"] | components["schemas"]["ApiKeyRolesFilter"] | components["schemas"]["ApiKeyIdFilter"];
+        /** @description Matches the keys whose expiration is on or after (`gte`), or on or before (`lte`), a time. */
+        ApiKeyExpirationFilter: {
+            /**
+             * @description The key's expiration time.
+             * @enum {string}
+             */
+            field: "expiration";
+            /**
+             * @description `gte`: on or after the value; `lte`: on or before it.
+             * @enum {string}
+             */
+            operator: "gte" | "lte";
+            /**
+             * Format: int64
+             * @description A time in epoch milliseconds.
+             */
+            value: number;
+        };
+        /** @description Matches the keys that have the listed roles. */
+        ApiKeyRolesFilter: {
+            /**
+             * @description The key's roles.
+             * @enum {string}
+             */
+            field: "roles";
+            /**
+             * @description `contains`: the key has the listed roles.
+             * @enum {string}
+             */
+            operator: "contains";
+            /** @description Role names, as shown in the console. */
+            value: string[];
+        };
         /** @description Matches the keys whose id is one of the listed ids. */
         ApiKeyIdFilter: {
             /**
-             * @description The key property the filter matches; only `id`, the key's id, is supported.
+             * @description The key's id.
              * @enum {string}
              */
             field: "id";
@@ -125,6 +212,56 @@ export interface components {
             operator: "in";
             /** @description The ids of the keys to match. */
             value: number[];
+        };
+        /** @description The reply to a successful list request. */
+        GetApiKeysResponse: {
+            /**
+             * @description The keys and two counts. Real tenants name them in upper case, the vendor's schema
+             *     and some deployments in lower case: both forms are valid.
+             */
+            reply: components["schemas"]["ApiKeyListUpperCase"] | components["schemas"]["ApiKeyListLowerCase"];
+        };
+        /** @description The list as real tenants send it. */
+        ApiKeyListUpperCase: {
+            /** @description The keys that match every filter (one page of them, when paging). */
+            DATA: components["schemas"]["ApiKeyInfo"][];
+            /** @description How many keys match every filter, on all pages. */
+            FILTER_COUNT: number;
+            /** @description How many keys the tenant has, expired ones included. */
+            TOTAL_COUNT: number;
+        };
+        /** @description The list as the vendor's schema and some deployments name it. */
+        ApiKeyListLowerCase: {
+            /** @description The keys that match every filter (one page of them, when paging). */
+            data: components["schemas"]["ApiKeyInfo"][];
+            /** @description How many keys match every filter, on all pages. */
+            filter_count: number;
+            /** @description How many keys the tenant has, expired ones included. */
+            total_count: number;
+        };
+        /** @description What is known about one key. It never holds the key itself. */
+        ApiKeyInfo: {
+            /**
+             * Format: int64
+             * @description The key's id.
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description When the key was created, in epoch milliseconds.
+             */
+            creation_time: number;
+            /** @description When the key stops working, in epoch milliseconds, or `null` if it never expires. */
+            expiration: number | null;
+            /** @description Who created the key (`N/A` for some keys). */
+            created_by: string;
+            /** @description The user the key acts as, e.g. `Public API - 21`. */
+            user_name: string;
+            /** @description The names of the key's roles. */
+            roles: string[];
+            security_level: components["schemas"]["SecurityLevel"];
+            /** @description The note stored with the key, or `null`. */
+            comment: string | null;
         };
         /** @description The reply to a successful delete request. */
         DeleteApiKeysResponse: {
@@ -252,7 +389,15 @@ export type SchemaSecurityLevel = components['schemas']['SecurityLevel'];
 export type SchemaGenerateApiKeyRequest = components['schemas']['GenerateApiKeyRequest'];
 export type SchemaGenerateApiKeyResponse = components['schemas']['GenerateApiKeyResponse'];
 export type SchemaDeleteApiKeysRequest = components['schemas']['DeleteApiKeysRequest'];
+export type SchemaGetApiKeysRequest = components['schemas']['GetApiKeysRequest'];
+export type SchemaApiKeyFilter = components['schemas']['ApiKeyFilter'];
+export type SchemaApiKeyExpirationFilter = components['schemas']['ApiKeyExpirationFilter'];
+export type SchemaApiKeyRolesFilter = components['schemas']['ApiKeyRolesFilter'];
 export type SchemaApiKeyIdFilter = components['schemas']['ApiKeyIdFilter'];
+export type SchemaGetApiKeysResponse = components['schemas']['GetApiKeysResponse'];
+export type SchemaApiKeyListUpperCase = components['schemas']['ApiKeyListUpperCase'];
+export type SchemaApiKeyListLowerCase = components['schemas']['ApiKeyListLowerCase'];
+export type SchemaApiKeyInfo = components['schemas']['ApiKeyInfo'];
 export type SchemaDeleteApiKeysResponse = components['schemas']['DeleteApiKeysResponse'];
 export type SchemaErrorResponse = components['schemas']['ErrorResponse'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
@@ -306,6 +451,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GenerateApiKeyResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    getApiKeys: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Advanced keys only: 64 characters from `A-Z`, `a-z` and `0-9`, drawn by a
+                 *     cryptographic random generator, new for every request and every retry.
+                 * @example AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAbbbbbbbbbbbbbbbb0123456789abcdef
+                 */
+                "x-xdr-nonce"?: components["parameters"]["Nonce"];
+                /**
+                 * @description Advanced keys only: the time the request was signed, in epoch milliseconds, as a
+                 *     13-digit decimal string. It must be within a few minutes of the service's clock.
+                 * @example 1700000000000
+                 */
+                "x-xdr-timestamp"?: components["parameters"]["Timestamp"];
+                /**
+                 * @description Multi-tenant parents only: the id of the child tenant the request acts on.
+                 *     Leave it out when calling a single tenant.
+                 * @example 9994332135672
+                 */
+                "x-child-tenant-id"?: components["parameters"]["ChildTenantId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GetApiKeysRequest"];
+            };
+        };
+        responses: {
+            /** @description The keys that match every filter, and how many there are. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetApiKeysResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

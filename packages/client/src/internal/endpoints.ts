@@ -23,7 +23,14 @@ export const DELETE: Endpoint = {
   mintsKeys: false,
 };
 
-const ENDPOINTS: readonly Endpoint[] = [GENERATE, DELETE];
+export const LIST: Endpoint = {
+  path: "/public_api/v1/api_keys/get_api_keys",
+  operation: "getApiKeys",
+  idempotent: true,
+  mintsKeys: false,
+};
+
+const ENDPOINTS: readonly Endpoint[] = [GENERATE, DELETE, LIST];
 
 /** The endpoint a request path ends with (a base URL may add a prefix), if it is one of the API's. */
 export function endpointOf(pathname: string): Endpoint | undefined {

@@ -50,6 +50,12 @@ const API_MINTED_KEY = /cannot generate new api keys/i;
 /** Said of a generate that may have reached the service. */
 export const MAY_HAVE_MINTED = "A key may have been created: check before generating again";
 
+const SERVER_ERROR_HINTS: Readonly<Record<OperationId, string>> = {
+  generateApiKey: MAY_HAVE_MINTED,
+  deleteApiKeys: "Deleting is safe to retry",
+  getApiKeys: "Listing is safe to retry",
+};
+
 /** What the client knows of the call, beyond the response, that a hint can use. */
 export interface CallContext {
   readonly operation: OperationId;
@@ -78,7 +84,7 @@ function hintFor(
   }
   if (status === 404) return "Wrong host or path: check fqdn or baseUrl";
   if (status === 429) return "Rate limited (10 requests per second per tenant): retry later";
-  if (status >= 500) return operation === "generateApiKey" ? MAY_HAVE_MINTED : "Deleting is safe to retry";
+  if (status >= 500) return SERVER_ERROR_HINTS[operation];
   return undefined;
 }
 

@@ -6,14 +6,18 @@ import { ownCopy } from "./own.js";
 
 type GenerateBody = components["schemas"]["GenerateApiKeyRequest"];
 type DeleteBody = components["schemas"]["DeleteApiKeysRequest"];
+type ListBody = components["schemas"]["GetApiKeysRequest"];
+type WireFilter = components["schemas"]["ApiKeyFilter"];
 
 /** What `apiKeys.generate` takes. */
 export interface GenerateApiKeyInput {
   /** Names of the roles the new key gets, as shown in the console (e.g. `"Viewer"`). At least one. */
   roles: readonly string[];
   /**
-   * Security level of the new key: `"advanced"` keys sign every request, `"standard"` keys are
-   * sent as they are. Omitted, the service's default applies.
+   * Security level of the new key: `"advanced"` keys sign every request (a captured request
+   * cannot be replayed), `"standard"` keys are sent as they are. It is always sent: the service's
+   * behaviour without it is not documented.
+   * @default "advanced"
    */
   securityLevel?: SecurityLevel | undefined;
   /**
@@ -115,21 +119,144 @@ export function generateBody(input: GenerateApiKeyInput, now: number = Date.now(
   if (comment !== undefined && typeof comment !== "string") {
     throw new XsiamValidationError("comment", `must be a string (got ${described(comment)})`);
   }
-  const requestData: GenerateBody["request_data"] = { roles: roleNames as string[] };
-  if (securityLevel !== undefined) requestData.security_level = securityLevel;
+  const requestData: GenerateBody["request_data"] = {
+    roles: roleNames as string[],
+    security_level: securityLevel ?? "advanced",
+  };
   if (expiration !== undefined) requestData.expiration = expirationOf(expiration, now);
   if (comment !== undefined) requestData.comment = comment;
   return { request_data: requestData };
 }
 
+/** A checked key id. */
+export function keyIdOf(field: string, id: unknown): number {
+  if (typeof id !== "number" || !Number.isSafeInteger(id) || id <= 0) {
+    throw new XsiamValidationError(field, `must be a positive integer (got ${described(id)})`);
+  }
+  return id;
+}
+
+/** Checked key ids, each once, in the order given. */
+function idsOf(field: string, ids: unknown): number[] {
+  const unique = new Set<number>();
+  listCopy(field, ids).forEach((id, index) => {
+    unique.add(keyIdOf(`${field}[${index}]`, id));
+  });
+  return [...unique];
+}
+
 /** Checks the ids of a delete and turns them into the wire body, each id once. */
 export function deleteBody(ids: readonly number[]): DeleteBody {
-  const unique = new Set<number>();
-  listCopy("ids", ids).forEach((id, index) => {
-    if (typeof id !== "number" || !Number.isSafeInteger(id) || id <= 0) {
-      throw new XsiamValidationError(`ids[${index}]`, `must be a positive integer (got ${described(id)})`);
+  return { request_data: { filters: [{ field: "id", operator: "in", value: idsOf("ids", ids) }] } };
+}
+
+/** What `apiKeys.list` takes: every part that is given must hold for a key to be listed. */
+export interface ApiKeyFilter {
+  /** Keys with one of these ids. */
+  ids?: readonly number[] | undefined;
+  /** Keys that have every one of these roles (and maybe others). */
+  roles?: readonly string[] | undefined;
+  /** Keys that expire at or after this time: a `Date` or epoch milliseconds. Keys that never expire are included. */
+  expiresAfter?: Date | number | undefined;
+  /** Keys that expire at or before this time: a `Date` or epoch milliseconds. Keys that never expire are not. */
+  expiresBefore?: Date | number | undefined;
+}
+
+/** A filter after its checks: what the wire body is made of, and what each listed key must match. */
+export interface CheckedFilter {
+  readonly ids: readonly number[] | undefined;
+  readonly roles: readonly string[] | undefined;
+  readonly expiresAfter: number | undefined;
+  readonly expiresBefore: number | undefined;
+}
+
+const FILTER_FIELDS = ["ids", "roles", "expiresAfter", "expiresBefore"] as const;
+// Epoch seconds of the years a key can exist in: as milliseconds they would mean January 1970.
+const SECONDS_RANGE = [1e9, 1e11];
+
+function timeOf(field: string, value: unknown): number {
+  const milliseconds = value instanceof Date ? value.getTime() : value;
+  if (typeof milliseconds !== "number" || !Number.isSafeInteger(milliseconds) || milliseconds < 0) {
+    throw new XsiamValidationError(
+      field,
+      `must be a valid Date or epoch milliseconds (got ${described(value)})`,
+    );
+  }
+  if (milliseconds >= (SECONDS_RANGE[0] ?? 0) && milliseconds < (SECONDS_RANGE[1] ?? 0)) {
+    throw new XsiamValidationError(
+      field,
+      `must be epoch milliseconds; ${milliseconds} looks like seconds: multiply by 1000`,
+    );
+  }
+  return milliseconds;
+}
+
+/** Checks a list filter (own fields, each read once). Throws `XsiamValidationError`. */
+export function checkedFilter(filter: ApiKeyFilter | undefined): CheckedFilter {
+  if (filter === undefined) {
+    return { ids: undefined, roles: undefined, expiresAfter: undefined, expiresBefore: undefined };
+  }
+  if (typeof filter !== "object" || filter === null || Array.isArray(filter)) {
+    throw new XsiamValidationError("filter", `must be an object (got ${described(filter)})`);
+  }
+  for (const field of Object.keys(filter)) {
+    if (!(FILTER_FIELDS as readonly string[]).includes(field)) {
+      const shown = FIELD_NAME.test(field)
+        ? `filter.${field}`
+        : `filter (a field named by ${described(field)})`;
+      throw new XsiamValidationError(shown, "is not a filter; use ids, roles, expiresAfter or expiresBefore");
     }
-    unique.add(id);
-  });
-  return { request_data: { filters: [{ field: "id", operator: "in", value: [...unique] }] } };
+  }
+  const own = ownCopy(filter, FILTER_FIELDS);
+  const roles =
+    own.roles === undefined
+      ? undefined
+      : listCopy("filter.roles", own.roles).map((role, index) => {
+          if (typeof role !== "string" || role.trim() === "") {
+            throw new XsiamValidationError(
+              `filter.roles[${index}]`,
+              `must be a role name (got ${described(role)})`,
+            );
+          }
+          return role;
+        });
+  const checked: CheckedFilter = {
+    ids: own.ids === undefined ? undefined : idsOf("filter.ids", own.ids),
+    roles: roles && [...new Set(roles)],
+    expiresAfter:
+      own.expiresAfter === undefined ? undefined : timeOf("filter.expiresAfter", own.expiresAfter),
+    expiresBefore:
+      own.expiresBefore === undefined ? undefined : timeOf("filter.expiresBefore", own.expiresBefore),
+  };
+  if (
+    checked.expiresAfter !== undefined &&
+    checked.expiresBefore !== undefined &&
+    checked.expiresAfter > checked.expiresBefore
+  ) {
+    throw new XsiamValidationError("filter.expiresAfter", "must not be later than filter.expiresBefore");
+  }
+  return checked;
+}
+
+/**
+ * The wire body of a list request. Each role is a filter of its own: the filters are combined
+ * with AND, so a key must have every role, whatever `contains` means for a list of several.
+ */
+export function listBody(filter: CheckedFilter, page?: { from: number; to: number }): ListBody {
+  const filters: WireFilter[] = [];
+  if (filter.ids) filters.push({ field: "id", operator: "in", value: [...filter.ids] });
+  for (const role of filter.roles ?? [])
+    filters.push({ field: "roles", operator: "contains", value: [role] });
+  if (filter.expiresAfter !== undefined) {
+    filters.push({ field: "expiration", operator: "gte", value: filter.expiresAfter });
+  }
+  if (filter.expiresBefore !== undefined) {
+    filters.push({ field: "expiration", operator: "lte", value: filter.expiresBefore });
+  }
+  return {
+    request_data: {
+      ...(filters.length > 0 && { filters }),
+      ...(page && { search_from: page.from, search_to: page.to }),
+    },
+  };
 }
