@@ -2,14 +2,18 @@
 // Builds a published package into dist/: declarations with tsc (one .d.ts per source file, for
 // the types), and the JavaScript with esbuild, bundled into one file per entry point. One file
 // instead of one per source module makes `import` about twice as fast (`pnpm bench`, start-up).
-//   node ../../scripts/build-package.mjs <entry.ts>... [--external <specifier>]...
+//   node ../../scripts/build-package.mjs <entry.ts>... [--external <specifier>]... [--platform node]
 import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 
 const { values, positionals: entryPoints } = parseArgs({
-  options: { external: { type: "string", multiple: true, default: [] } },
+  options: {
+    external: { type: "string", multiple: true, default: [] },
+    // "neutral" for packages that run everywhere; "node" for Node-only ones (node: built-ins external).
+    platform: { type: "string", default: "neutral" },
+  },
   allowPositionals: true,
 });
 // The tools come from the package being built, as its own scripts would find them.
@@ -30,7 +34,7 @@ await build({
   outdir: "dist",
   bundle: true,
   format: "esm",
-  platform: "neutral",
+  platform: values.platform,
   target: "es2022",
   external: values.external,
   sourcemap: true,

@@ -1,14 +1,25 @@
 import type { SecurityLevel } from "@xsiam-sdk/auth";
 import type { Client } from "openapi-fetch";
-import { XsiamApiError, XsiamValidationError } from "./errors.js";
+import {
+  type GenerateOutcome,
+  XsiamAbortError,
+  XsiamApiError,
+  XsiamError,
+  XsiamGenerateError,
+  XsiamValidationError,
+} from "./errors.js";
 import type { paths } from "./generated/openapi.js";
 import { GeneratedApiKey } from "./generated-key.js";
 import { described } from "./internal/describe.js";
 import { DELETE, type Endpoint, GENERATE, LIST } from "./internal/endpoints.js";
 import { apiError, type CallContext, MAY_HAVE_MINTED } from "./internal/envelope.js";
+import { failureSummary, findMinted, mayHaveMinted } from "./internal/exactly-once.js";
 import { type ApiKeyInfo, type KeyPage, keyPageOf, matches } from "./internal/key-list.js";
+import { newMarker, withMarker } from "./internal/marker.js";
 import { ownCopy } from "./internal/own.js";
 import { checkHeaders } from "./internal/request-options.js";
+import { retryDelay } from "./internal/retry.js";
+import { sleep } from "./internal/sleep.js";
 import { callOf } from "./internal/transport.js";
 import {
   type ApiKeyFilter,
@@ -20,7 +31,7 @@ import {
   keyIdOf,
   listBody,
 } from "./internal/validate.js";
-import { DEFAULT_RETRY_POLICY, type RetryOptions, retryPolicy } from "./reliability.js";
+import { DEFAULT_RETRY_POLICY, type RetryOptions, type RetryPolicy, retryPolicy } from "./reliability.js";
 
 /** Options every method accepts for one call; the retry options override the client's. */
 export interface CallOptions extends RetryOptions {
@@ -30,16 +41,31 @@ export interface CallOptions extends RetryOptions {
   headers?: Record<string, string> | undefined;
 }
 
+/** Options of one `generate` call. */
+export interface GenerateOptions extends CallOptions {
+  /**
+   * After a failure where the service may have acted (a timeout, a connection lost after sending,
+   * a 5xx), find out whether the call minted a key (by listing keys with the call's marker), delete
+   * that key, and try again if retries are left; otherwise throw `XsiamGenerateError` saying what
+   * became of it. Overrides the client's `reconcileGenerate`.
+   */
+  reconcile?: boolean | undefined;
+}
+
 /** The API key endpoints, with checked inputs and typed errors. */
 export interface ApiKeysApi {
   /**
-   * Creates an API key. Not idempotent: if the call fails after the request may have reached the
-   * service (a timeout, a 5xx), a key may exist anyway.
+   * Creates an API key, exactly once for the caller: it resolves to the key, or fails having left
+   * no key behind, or fails saying exactly what to look for. The service's generate is not
+   * idempotent, so after a failure where it may have acted (a timeout, a connection lost after
+   * sending, a 5xx), the client lists keys to find the one the call minted (by a marker it put in
+   * the comment, `[xsiam-sdk:…]`), deletes it, and tries again while retries are left; otherwise it
+   * throws `XsiamGenerateError` with the outcome. `reconcile: false` turns this off.
    *
    * @example
    * const { id, key } = await xsiam.apiKeys.generate({ roles: ["Viewer"], securityLevel: "advanced" });
    */
-  generate(input: GenerateApiKeyInput, options?: CallOptions): Promise<GeneratedApiKey>;
+  generate(input: GenerateApiKeyInput, options?: GenerateOptions): Promise<GeneratedApiKey>;
   /**
    * Deletes API keys by id and says how many were deleted (unknown ids are not an error).
    *
@@ -82,6 +108,7 @@ const KEY_FORMAT = /^[\x21-\x7e]{1,1024}$/;
 function callOptions(options: CallOptions | undefined): {
   signal?: AbortSignal;
   headers?: Record<string, string>;
+  xsiam?: RetryOptions;
 } {
   if (options === undefined) return {};
   if (typeof options !== "object" || options === null) {
@@ -141,17 +168,45 @@ function replyOf(
 const isPositiveId = (value: unknown): value is number =>
   typeof value === "number" && Number.isSafeInteger(value) && value > 0;
 
+// The service's default lifetime for a key, sent explicitly so that a failed call can find its key.
+const DEFAULT_LIFETIME_MS = 7 * 86_400_000;
 // Without a page that says how big pages are, ask for this many keys at a time.
 const DEFAULT_PAGE_SIZE = 100;
 // The most pages one list fetches: 10,000 keys at the service's usual 100 a page.
 const MAX_PAGES = 100;
 
+/** What the methods need from the client beside `raw`. */
+export interface ApiKeysSettings {
+  /** The level requests are signed at, for the hint of a 401. */
+  securityLevel: SecurityLevel;
+  /** The client's retry policy: how many generate requests one call may send. */
+  policy: RetryPolicy;
+  /** Whether a failed generate finds out what became of its key (the client's `reconcileGenerate`). */
+  reconcile: boolean;
+}
+
 /** The convenience methods, over the openapi-fetch client `raw`. */
-export function createApiKeysApi(raw: Client<paths>, securityLevel: SecurityLevel): ApiKeysApi {
+export function createApiKeysApi(raw: Client<paths>, settings: ApiKeysSettings): ApiKeysApi {
+  const { securityLevel } = settings;
   const contextOf = ({ operation }: Endpoint): CallContext => ({ operation, securityLevel });
   const generateContext = contextOf(GENERATE);
   const deleteContext = contextOf(DELETE);
   const listContext = contextOf(LIST);
+
+  /** One generate request, and its reply checked. */
+  const generateOnce = async (
+    body: ReturnType<typeof generateBody>,
+    call: ReturnType<typeof callOptions>,
+  ): Promise<GeneratedApiKey> => {
+    const result = await raw.POST("/public_api/v1/api_keys/generate", { body, parseAs: "text", ...call });
+    const { id, key } = replyOf(generateContext, result);
+    if (!isPositiveId(id))
+      throw malformed(generateContext, result.response, "the id is not a positive integer");
+    if (typeof key !== "string" || !KEY_FORMAT.test(key)) {
+      throw malformed(generateContext, result.response, "the key is not 1 to 1,024 visible ASCII characters");
+    }
+    return new GeneratedApiKey(id, key);
+  };
 
   /** One page of a list: its keys and counts, and the response for errors. */
   const listPage = async (
@@ -172,22 +227,45 @@ export function createApiKeysApi(raw: Client<paths>, securityLevel: SecurityLeve
   const api: ApiKeysApi = {
     async generate(input, options) {
       const body = generateBody(input);
-      const result = await raw.POST("/public_api/v1/api_keys/generate", {
-        body,
-        parseAs: "text",
-        ...callOptions(options),
-      });
-      const { id, key } = replyOf(generateContext, result);
-      if (!isPositiveId(id))
-        throw malformed(generateContext, result.response, "the id is not a positive integer");
-      if (typeof key !== "string" || !KEY_FORMAT.test(key)) {
-        throw malformed(
-          generateContext,
-          result.response,
-          "the key is not 1 to 1,024 visible ASCII characters",
+      const call = callOptions(options);
+      const own = options === undefined ? {} : ownCopy(options, ["reconcile"]);
+      if (own.reconcile !== undefined && typeof own.reconcile !== "boolean") {
+        throw new XsiamValidationError(
+          "options.reconcile",
+          `must be a boolean (got ${described(own.reconcile)})`,
         );
       }
-      return new GeneratedApiKey(id, key);
+      if (!(own.reconcile ?? settings.reconcile)) return generateOnce(body, call);
+
+      const policy = retryPolicy(settings.policy, call.xsiam);
+      const { roles, expiration = Date.now() + DEFAULT_LIFETIME_MS, comment } = body.request_data;
+      const finder = {
+        list: (filter: ApiKeyFilter) => api.list(filter, options),
+        delete: (id: number) => api.delete([id], options),
+      };
+      for (let tries = 1; ; tries++) {
+        const marker = newMarker();
+        const started = Date.now();
+        const sent = {
+          request_data: { ...body.request_data, expiration, comment: withMarker(comment, marker) },
+        };
+        try {
+          return await generateOnce(sent, call);
+        } catch (error) {
+          if (!(error instanceof XsiamError) || !mayHaveMinted(error)) throw error;
+          const outcome: GenerateOutcome =
+            error instanceof XsiamAbortError
+              ? { kind: "unknown", reason: "the call was aborted", candidates: [] }
+              : await findMinted({ roles, expiration, marker, started }, finder);
+          const failed = () =>
+            new XsiamGenerateError({ cause: error, failure: failureSummary(error), outcome, marker, tries });
+          const safeToRetry = outcome.kind === "none" || outcome.kind === "deleted";
+          if (!safeToRetry || tries > policy.maxRetries) throw failed();
+          await sleep(retryDelay(null, tries, policy, Math.random) ?? 0, call.signal).catch(() => {
+            throw failed();
+          });
+        }
+      }
     },
 
     async delete(ids, options) {

@@ -57,6 +57,15 @@ export interface XsiamClientSettings extends AuthOptions, RetryOptions {
   onRequest?: ((event: RequestEvent) => void) | undefined;
   /** Called after each attempt that got a response. */
   onResponse?: ((event: ResponseEvent) => void) | undefined;
+  /**
+   * Whether a `generate` that failed after the service may have acted finds out what became of
+   * its key: it lists keys to find the one it minted (by a marker it puts in the key's comment,
+   * `[xsiam-sdk:…]`, next to your comment), deletes it, and tries again while retries are left,
+   * or throws `XsiamGenerateError` saying what happened. The key it lists with must be allowed
+   * to list keys (or the error says so, naming the marker). Per call: `generate(…, { reconcile })`.
+   * @default true
+   */
+  reconcileGenerate?: boolean | undefined;
 }
 
 /** Options of `createXsiamClient`. */
@@ -88,6 +97,7 @@ const SETTINGS = [
   "maxRetries",
   "retryBaseDelayMs",
   "maxRetryDelayMs",
+  "reconcileGenerate",
 ] as const;
 // Every option the client reads itself; the key options are read by @xsiam-sdk/auth, also as own properties.
 const CLIENT_OPTIONS = ["fqdn", "baseUrl", ...SETTINGS] as const;
@@ -121,7 +131,20 @@ function clientFrom(options: XsiamClientOptions, names: ConnectionNames): XsiamC
   }
   const own = ownCopy(options, CLIENT_OPTIONS);
   const baseUrl = connectionOf(own.fqdn, own.baseUrl, names);
-  const { fetch = globalThis.fetch, rateLimit = 10, logger, onRequest, onResponse } = own;
+  const {
+    fetch = globalThis.fetch,
+    rateLimit = 10,
+    logger,
+    onRequest,
+    onResponse,
+    reconcileGenerate = true,
+  } = own;
+  if (typeof reconcileGenerate !== "boolean") {
+    throw new XsiamValidationError(
+      "reconcileGenerate",
+      `must be a boolean (got ${described(reconcileGenerate)})`,
+    );
+  }
   if (typeof fetch !== "function") {
     throw new XsiamValidationError("fetch", `must be a function (got ${described(fetch)})`);
   }
@@ -150,7 +173,12 @@ function clientFrom(options: XsiamClientOptions, names: ConnectionNames): XsiamC
   const client = createClient<paths>(clientOptions(baseUrl, transport));
   client.use(auth);
   const raw = guardedClient(client, transport, baseUrl);
-  return { apiKeys: createApiKeysApi(raw, auth.securityLevel), raw, baseUrl };
+  const apiKeys = createApiKeysApi(raw, {
+    securityLevel: auth.securityLevel,
+    policy,
+    reconcile: reconcileGenerate,
+  });
+  return { apiKeys, raw, baseUrl };
 }
 
 function rateLimiterOf(rateLimit: number | RateLimiter | false): RateLimiter | undefined {

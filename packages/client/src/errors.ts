@@ -107,6 +107,8 @@ export interface TransportErrorOptions extends Attempts {
   cause: unknown;
   /** What to check, when the failure has a usual cause. */
   hint?: string | undefined;
+  /** Whether the failed attempt's request may have reached the service. @default false */
+  requestSent?: boolean | undefined;
 }
 
 /** A failure of a call's transport: it carries the attempt counts and says them in its message. */
@@ -118,6 +120,11 @@ export abstract class XsiamTransportError extends XsiamError {
 
   /** What to check, when the failure has a usual cause. */
   readonly hint: string | undefined;
+  /**
+   * Whether the failed attempt's request may have reached the service: false when it failed before
+   * anything was sent (a refused connection, DNS, a TLS handshake, waiting for the rate limit).
+   */
+  readonly requestSent: boolean;
 
   constructor(message: string, options: TransportErrorOptions) {
     super(`${message}${options.hint ? `. ${options.hint}` : ""}${attemptSuffix(options)}`, {
@@ -126,6 +133,7 @@ export abstract class XsiamTransportError extends XsiamError {
     this.attempts = options.attempts;
     this.maxAttempts = options.maxAttempts;
     this.hint = options.hint;
+    this.requestSent = options.requestSent ?? false;
   }
 }
 
@@ -152,4 +160,72 @@ export class XsiamTimeoutError extends XsiamTransportError {
 /** The caller's `signal` aborted the call (while sending, waiting to retry or waiting for the rate limit). */
 export class XsiamAbortError extends XsiamTransportError {
   override name: "XsiamAbortError" = "XsiamAbortError" as const;
+}
+
+/** What became of the key a failed `generate` may have minted, as the client found out. */
+export type GenerateOutcome =
+  /** The service minted no key for the call: the client listed the keys and found none with its marker. */
+  | { readonly kind: "none" }
+  /** The service minted key `id`; the client deleted it (its secret never reached anyone). */
+  | { readonly kind: "deleted"; readonly id: number }
+  /** The service minted key `id`, and deleting it failed: it is a live key nobody holds; delete it. */
+  | { readonly kind: "left"; readonly id: number; readonly reason: string }
+  /**
+   * The client could not find out: listing failed (`candidates` empty), or it could not single out
+   * one key (`candidates` holds every key that may be the call's; none was deleted).
+   */
+  | { readonly kind: "unknown"; readonly reason: string; readonly candidates: readonly number[] };
+
+function outcomeText(outcome: GenerateOutcome, marker: string): string {
+  switch (outcome.kind) {
+    case "none":
+      return "no key was created";
+    case "deleted":
+      return `key ${outcome.id} was created and has been deleted`;
+    case "left":
+      return `key ${outcome.id} was created and could not be deleted (${outcome.reason}): delete it, nobody holds its secret`;
+    case "unknown":
+      return outcome.candidates.length > 0
+        ? `could not single out the key (${outcome.reason}): keys ${outcome.candidates.join(", ")} may be it, none was deleted; the call's key has ${marker} in its comment`
+        : `could not check (${outcome.reason}): look for a key with ${marker} in its comment`;
+  }
+}
+
+/**
+ * `generate` failed after the request may have reached the service (a timeout, a connection lost
+ * after sending, a 5xx, a garbled reply), and the client found out what became of the key: the
+ * message and `outcome` say it. The failure itself is the `cause`.
+ *
+ * @example
+ * catch (error) {
+ *   if (error instanceof XsiamGenerateError && error.outcome.kind === "left") alert(`delete key ${error.outcome.id}`);
+ * }
+ */
+export class XsiamGenerateError extends XsiamError {
+  override name: "XsiamGenerateError" = "XsiamGenerateError" as const;
+  /** What became of the key. */
+  readonly outcome: GenerateOutcome;
+  /** The marker the call put in the key's comment, e.g. `[xsiam-sdk:q3XvR8kLm2Pw9TzA]`: what to look for. */
+  readonly marker: string;
+  /** Generate requests the call sent; each failed one was checked before the next. */
+  readonly tries: number;
+
+  constructor(details: {
+    cause: XsiamError;
+    failure: string;
+    outcome: GenerateOutcome;
+    marker: string;
+    tries: number;
+  }) {
+    const tries = details.tries > 1 ? ` [after ${details.tries} tries, each checked]` : "";
+    super(
+      `generateApiKey failed (${details.failure}): ${outcomeText(details.outcome, details.marker)}${tries}`,
+      {
+        cause: details.cause,
+      },
+    );
+    this.outcome = details.outcome;
+    this.marker = details.marker;
+    this.tries = details.tries;
+  }
 }

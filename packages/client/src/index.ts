@@ -1,5 +1,5 @@
 export type { AuthOptions, SecurityLevel } from "@xsiam-sdk/auth";
-export type { ApiKeysApi, CallOptions } from "./api-keys.js";
+export type { ApiKeysApi, CallOptions, GenerateOptions } from "./api-keys.js";
 export {
   createXsiamClient,
   createXsiamClientFromEnv,
@@ -10,11 +10,13 @@ export {
 } from "./client.js";
 export {
   type Attempts,
+  type GenerateOutcome,
   type OperationId,
   XsiamAbortError,
   XsiamApiError,
   XsiamAuthError,
   XsiamError,
+  XsiamGenerateError,
   XsiamNetworkError,
   XsiamTimeoutError,
   XsiamTransportError,

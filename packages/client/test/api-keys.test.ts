@@ -50,7 +50,8 @@ describe.each(["advanced", "standard"] as const)("with a %s key, against the moc
         roles: ["Viewer", "Responder"],
         security_level: "standard",
         expiration: expiration.getTime(),
-        comment: "ci",
+        // The call's marker, which a failed call uses to find the key it may have minted.
+        comment: expect.stringMatching(/^ci \[xsiam-sdk:[A-Za-z0-9]{16}\]$/),
       },
     });
     expect(request?.headers.get("x-xdr-auth-id")).toBe("2841");
@@ -69,13 +70,24 @@ describe.each(["advanced", "standard"] as const)("with a %s key, against the moc
   });
 });
 
-test("only the given fields are sent, and the level: no expiration means the service's one-week default", async () => {
+test("without reconciliation only the given fields are sent, and the level: no expiration means the service's one-week default", async () => {
   const { xsiam, requests } = client();
-  await xsiam.apiKeys.generate({ roles: ["Viewer"] });
+  await xsiam.apiKeys.generate({ roles: ["Viewer"] }, { reconcile: false });
   // security_level is always sent (the vendor's export requires it); "advanced" by default.
   expect(await requests[0]?.json()).toEqual({
     request_data: { roles: ["Viewer"], security_level: "advanced" },
   });
+});
+
+test("with reconciliation (the default) the one-week default is sent explicitly, with the call's marker", async () => {
+  const { xsiam, requests } = client();
+  const before = Date.now();
+  await xsiam.apiKeys.generate({ roles: ["Viewer"], comment: `rotated [xsiam-sdk:${"a".repeat(16)}]` });
+  const { request_data: sent } = await (requests[0] as Request).json();
+  expect(sent.expiration).toBeGreaterThanOrEqual(before + 7 * DAY);
+  expect(sent.expiration).toBeLessThanOrEqual(Date.now() + 7 * DAY);
+  // A marker the comment carried from an earlier key is replaced, not piled up.
+  expect(sent.comment).toMatch(/^rotated \[xsiam-sdk:(?!a{16})[A-Za-z0-9]{16}\]$/);
 });
 
 test("expiration as epoch milliseconds is sent as is", async () => {

@@ -34,7 +34,11 @@ export const ok = {
   list: faults.json(200, { reply: { DATA: [listed], FILTER_COUNT: 1, TOTAL_COUNT: 1 } }),
 };
 
-/** A client of `server` tuned for tests: quick retries, a short timeout, no rate limit. */
+/**
+ * A client of `server` tuned for tests: quick retries, a short timeout, no rate limit, and no
+ * reconciliation of failed generates (these cases are about the transport; reconcile.test.ts
+ * covers what a failed generate does next, against the fake tenant).
+ */
 export function faultClient(server: FaultServer, settings: Partial<XsiamClientSettings> = {}): XsiamClient {
   return createXsiamClient({
     baseUrl: server.url,
@@ -43,6 +47,7 @@ export function faultClient(server: FaultServer, settings: Partial<XsiamClientSe
     retryBaseDelayMs: 5,
     timeoutMs: 300,
     rateLimit: false,
+    reconcileGenerate: false,
     ...settings,
   } as Parameters<typeof createXsiamClient>[0]);
 }

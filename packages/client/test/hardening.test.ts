@@ -46,6 +46,8 @@ function client(settings: Partial<XsiamClientOptions> = {}): XsiamClient {
     securityLevel: "standard",
     rateLimit: false,
     retryBaseDelayMs: 5,
+    // The transport's behaviour; what a failed generate does next is in reconcile.test.ts.
+    reconcileGenerate: false,
     ...settings,
   } as XsiamClientOptions);
 }

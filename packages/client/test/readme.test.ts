@@ -108,6 +108,7 @@ const OPTIONS = [
   "maxRetries",
   "retryBaseDelayMs",
   "maxRetryDelayMs",
+  "reconcileGenerate",
 ] as const;
 
 test("the options table names every option a caller sets", () => {

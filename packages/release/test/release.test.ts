@@ -107,13 +107,13 @@ describe.sequential("release round trip", () => {
     ).toEqual([]);
   }, 120_000);
 
-  test("pnpm release builds and publishes both packages to the registry", async () => {
+  test("pnpm release builds and publishes the packages to the registry", async () => {
     const env = { ...process.env, npm_config_registry: registry.url, npm_config_userconfig: npmrc };
     const { stdout, stderr } = await timed("release", () =>
       run("pnpm", ["release"], { cwd: workspace, env }),
     );
     expect(stdout + stderr).toContain("packages published successfully");
-    for (const name of ["auth", "client"]) {
+    for (const name of ["auth", "client", "testing"]) {
       const packument = (await (await fetch(`${registry.url}@xsiam-sdk%2f${name}`)).json()) as {
         "dist-tags": Record<string, string>;
       };
@@ -121,14 +121,14 @@ describe.sequential("release round trip", () => {
     }
   }, 240_000);
 
-  test("a project outside the workspace installs @xsiam-sdk/client with plain npm", async () => {
+  test("a project outside the workspace installs @xsiam-sdk/client (and testing) with plain npm", async () => {
     consumer = mkdtempSync(join(tmpdir(), "xsiam-consumer-"));
     writeFileSync(join(consumer, "package.json"), '{ "name": "consumer", "private": true }\n');
     // Only the @xsiam-sdk scope comes from the test registry; openapi-fetch comes from npm.
     const consumerNpmrc = join(consumer, ".npmrc");
     writeFileSync(consumerNpmrc, `@xsiam-sdk:registry=${registry.url}\nfund=false\naudit=false\n`);
     await timed("npm install", () =>
-      run("npm", ["install", `@xsiam-sdk/client@${version}`], {
+      run("npm", ["install", `@xsiam-sdk/client@${version}`, `@xsiam-sdk/testing@${version}`], {
         cwd: consumer,
         env: { ...process.env, npm_config_userconfig: consumerNpmrc },
       }),
@@ -138,10 +138,18 @@ describe.sequential("release round trip", () => {
     expect(installed("client").version).toBe(version);
     expect(installed("auth").version).toBe(version);
     expect(installed("client").dependencies["@xsiam-sdk/auth"]).toBe(`^${version}`);
+    expect(installed("testing").version).toBe(version);
     mkdirSync(join(consumer, "src"));
     for (const file of readdirSync(here("../fixtures")))
       cpSync(join(here("../fixtures"), file), join(consumer, "src", file));
   }, 180_000);
+
+  test("the published fake tenant serves the published client, and its bin runs", async () => {
+    const { stdout } = await run(process.execPath, [join(consumer, "src", "tenant.mjs")], { cwd: consumer });
+    expect(JSON.parse(stdout)).toEqual({ listed: [1, 2], afterDelete: [1] });
+    const help = await run("npx", ["--no-install", "xsiam-fake-tenant", "--help"], { cwd: consumer });
+    expect(help.stdout).toContain("Usage: xsiam-fake-tenant [options]");
+  }, 60_000);
 
   test.each([
     ["an ESM script", "consumer.mjs"],

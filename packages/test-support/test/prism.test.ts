@@ -38,7 +38,8 @@ describe("startPrism", () => {
     expect(failure).toMatchObject({ message: "Prism did not start" });
     // The last attempt's error carries what Prism wrote, which names the file it could not read.
     expect((failure as Error).cause).toMatchObject({ message: expect.stringContaining("missing.yaml") });
-  });
+    // Three Prism starts that each fail: on a loaded 2-core machine that is more than the default 20 s.
+  }, 60_000);
 
   test("says so, with Prism's last output, when Prism ends while in use", async () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});

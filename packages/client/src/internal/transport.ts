@@ -78,7 +78,7 @@ type Outcome =
  * What went wrong, from undici's `cause` chain: the first error code (ECONNREFUSED, ENOTFOUND…)
  * if there is one, else the innermost message ("fetch failed" alone says nothing).
  */
-function reasonOf(error: unknown): { code?: string; reason: string } {
+export function reasonOf(error: unknown): { code?: string; reason: string } {
   let reason = "unknown error";
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
@@ -142,8 +142,13 @@ export function createTransport(settings: TransportSettings): Transport {
     const secrets: string[] = [];
     let matcher: SecretMatcher | undefined;
 
-    const aborted = (attempts: number) =>
-      new XsiamAbortError(`${label} was aborted`, { cause: callerSignal.reason, attempts, maxAttempts });
+    const aborted = (attempts: number, requestSent = false) =>
+      new XsiamAbortError(`${label} was aborted`, {
+        cause: callerSignal.reason,
+        attempts,
+        maxAttempts,
+        requestSent,
+      });
     const pause = async (ms: number, attempts: number) => {
       await sleep(ms, callerSignal).catch(() => {
         throw aborted(attempts);
@@ -222,7 +227,7 @@ function failureError(
     endpoint: Endpoint | undefined;
     attempts: Attempts;
     timeoutMs: number;
-    aborted: (attempts: number) => XsiamAbortError;
+    aborted: (attempts: number, requestSent: boolean) => XsiamAbortError;
   },
 ): XsiamError {
   const { label, host, endpoint, attempts } = context;
@@ -230,10 +235,16 @@ function failureError(
   const note = endpoint?.idempotent === false ? MAY_HAVE_ACTED : "";
   switch (failure) {
     case "aborted":
-      return context.aborted(attempts.attempts);
+      return context.aborted(attempts.attempts, true);
     case "too-large": {
       const problem = `the body exceeds ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB`;
-      if (!endpoint) return new XsiamNetworkError(`${label}: ${problem}`, { cause: undefined, ...attempts });
+      if (!endpoint) {
+        return new XsiamNetworkError(`${label}: ${problem}`, {
+          cause: undefined,
+          requestSent: true,
+          ...attempts,
+        });
+      }
       return new XsiamApiError({
         status: outcome.status ?? 0,
         operation: endpoint.operation,
@@ -245,6 +256,7 @@ function failureError(
       return new XsiamTimeoutError(`${label} timed out after ${context.timeoutMs} ms${note}`, {
         cause: error,
         timeoutMs: context.timeoutMs,
+        requestSent: true,
         ...attempts,
       });
     case "tls": {
@@ -266,10 +278,7 @@ function failureError(
     case "network":
       return new XsiamNetworkError(
         `${label}: the connection to ${host} failed (${reasonOf(error).reason})${note}`,
-        {
-          cause: error,
-          ...attempts,
-        },
+        { cause: error, requestSent: true, ...attempts },
       );
   }
 }

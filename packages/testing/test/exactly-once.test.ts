@@ -1,0 +1,254 @@
+// A generate that is exactly-once for the caller, against the fake tenant: whatever fault hits a
+// call, afterwards the tenant holds the root key and the keys handed to callers, and nothing else.
+// Every failure is an XsiamGenerateError that says what became of the key.
+import { inspect } from "node:util";
+import {
+  type GeneratedApiKey,
+  XsiamApiError,
+  type XsiamClientSettings,
+  XsiamError,
+  XsiamGenerateError,
+} from "@xsiam-sdk/client";
+import { afterAll, afterEach, describe, expect, test } from "vitest";
+import { createFakeTenant, type FakeTenant, type FakeTenantOptions, type Fault } from "../src/index.js";
+import { clientOf } from "./helpers.js";
+
+const DAY = 86_400_000;
+// Short, so that a reply delayed past it is a timeout; the delayed reply comes well after.
+const TIMEOUT_MS = 400;
+const DELAY_MS = 1_000;
+
+let tenant: FakeTenant;
+/** Every key the tenants minted (from their replies) and their root keys: none may reach an error. */
+const minted = new Set<string>();
+const errors: unknown[] = [];
+const counts = { calls: 0, faultsInjected: 0, failures: 0, orphans: 0 };
+
+async function start(options: FakeTenantOptions = {}): Promise<FakeTenant> {
+  tenant = await createFakeTenant({
+    onExchange: ({ operation, status, responseBody }) => {
+      if (operation === "generate" && status === 200)
+        minted.add((responseBody as { reply: { key: string } }).reply.key);
+    },
+    ...options,
+  });
+  minted.add(tenant.rootKey.key);
+  return tenant;
+}
+afterEach(() => tenant?.close());
+afterAll(() => {
+  console.log(`exactly-once: ${JSON.stringify(counts)}`);
+});
+
+const settings: Partial<XsiamClientSettings> = { timeoutMs: TIMEOUT_MS, retryBaseDelayMs: 20 };
+const input = { roles: ["Viewer"], comment: "nightly export" };
+
+/** Runs calls, keeping what each one came to. */
+async function run(calls: Array<() => Promise<GeneratedApiKey>>) {
+  counts.calls += calls.length;
+  const settled = await Promise.allSettled(calls.map((call) => call()));
+  const held = settled.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+  const failed = settled.flatMap((result) =>
+    result.status === "rejected" ? [result.reason as unknown] : [],
+  );
+  counts.failures += failed.length;
+  errors.push(...failed);
+  return { held, failed };
+}
+
+/** The invariant: the tenant holds exactly the root key and the keys callers hold. */
+function expectNoOrphans(held: readonly GeneratedApiKey[]): void {
+  const ids = tenant.keys().map((key) => key.id);
+  const orphans = ids.filter((id) => id !== tenant.rootKey.id && !held.some((key) => key.id === id));
+  counts.orphans += orphans.length;
+  expect(orphans, "keys nobody holds").toEqual([]);
+  expect(new Set(held.map((key) => key.id)).size, "two callers with one key").toBe(held.length);
+  for (const key of held) expect(ids, `key ${key.id} was handed out, then deleted`).toContain(key.id);
+  expect(ids).toHaveLength(held.length + 1);
+}
+
+/** A failure that states an outcome that leaves no key behind. */
+function expectCleanFailure(error: unknown): void {
+  expect(error).toBeInstanceOf(XsiamGenerateError);
+  expect(["none", "deleted"]).toContain((error as XsiamGenerateError).outcome.kind);
+}
+
+const FAULTS: Array<[string, Fault]> = [
+  ["the connection dropped after minting", { kind: "drop-after" }],
+  ["a 500 after minting", { kind: "error-after", status: 500 }],
+  ["the reply after the timeout", { kind: "delay-after", ms: DELAY_MS }],
+  ["a 429 before minting", { kind: "refuse", status: 429 }],
+  ["a 502 before minting", { kind: "refuse", status: 502 }],
+];
+
+describe.each(FAULTS)("%s", (_label, fault) => {
+  test("sequentially, 6 times: each call gets its key, and no other key is left", async () => {
+    await start();
+    const xsiam = clientOf(tenant, tenant.rootKey, settings);
+    const held: GeneratedApiKey[] = [];
+    for (let call = 0; call < 6; call++) {
+      tenant.faults.inject("generate", fault);
+      counts.faultsInjected++;
+      const { held: got, failed } = await run([() => xsiam.apiKeys.generate(input)]);
+      expect(failed).toEqual([]);
+      held.push(...got);
+    }
+    expectNoOrphans(held);
+  }, 60_000);
+
+  test("20 identical calls at once, 8 of them hit: 0 orphans, 0 duplicates, 0 callers' keys deleted", async () => {
+    await start();
+    const xsiam = clientOf(tenant, tenant.rootKey, settings);
+    tenant.faults.inject("generate", fault, { calls: [1, 3, 4, 7, 10, 12, 15, 19] });
+    counts.faultsInjected += 8;
+    const { held, failed } = await run(Array.from({ length: 20 }, () => () => xsiam.apiKeys.generate(input)));
+    for (const error of failed) expectCleanFailure(error);
+    expect(held.length).toBeGreaterThanOrEqual(12);
+    expectNoOrphans(held);
+  }, 60_000);
+});
+
+test("every call hit, every retry too: each fails saying no key was left, and none is", async () => {
+  await start();
+  const xsiam = clientOf(tenant, tenant.rootKey, settings);
+  tenant.faults.inject("generate", { kind: "error-after" }, { times: 60 });
+  counts.faultsInjected += 60;
+  const { held, failed } = await run(Array.from({ length: 10 }, () => () => xsiam.apiKeys.generate(input)));
+  expect(held).toEqual([]);
+  expect(failed).toHaveLength(10);
+  for (const error of failed) {
+    expectCleanFailure(error);
+    expect(error).toMatchObject({ outcome: { kind: "deleted" }, tries: 3 });
+    expect((error as Error).message).toMatch(
+      /^generateApiKey failed \(HTTP 500: Internal server error\): key \d+ was created and has been deleted \[after 3 tries, each checked\]$/,
+    );
+    expect((error as Error).cause).toBeInstanceOf(XsiamApiError);
+  }
+  expectNoOrphans([]);
+}, 60_000);
+
+describe("when the client cannot clean up, it says exactly what to look for", () => {
+  test("the key cannot list keys: the error says so and names the marker", async () => {
+    await start({
+      rolePermissions: { Minter: ["generate"], "Instance Administrator": ["generate", "list", "delete"] },
+    });
+    const minter = tenant.addKey({ roles: ["Minter"] });
+    tenant.faults.inject("generate", { kind: "drop-after" });
+    const { failed } = await run([() => clientOf(tenant, minter, settings).apiKeys.generate(input)]);
+    const [error] = failed as XsiamGenerateError[];
+    expect(error).toBeInstanceOf(XsiamGenerateError);
+    expect(error?.outcome).toEqual({
+      kind: "unknown",
+      reason: "the key cannot list keys: HTTP 403",
+      candidates: [],
+    });
+    expect(error?.marker).toMatch(/^\[xsiam-sdk:[A-Za-z0-9]{16}\]$/);
+    expect(error?.message).toContain(
+      `could not check (the key cannot list keys: HTTP 403): look for a key with ${error?.marker} in its comment`,
+    );
+    // It is there, with that marker, for the user to find.
+    const orphan = tenant.keys().find((key) => key.comment?.includes(error?.marker ?? "?"));
+    expect(orphan?.comment).toBe(`nightly export ${error?.marker}`);
+  });
+
+  test("a key that may be the call's but has no marker: nothing is deleted, the candidates are named", async () => {
+    await start();
+    const expiration = Date.now() + 3 * DAY;
+    const lookalike = tenant.addKey({ roles: ["Viewer"], expiration, comment: "made by hand" });
+    tenant.faults.inject("generate", { kind: "error-after" });
+    const { failed } = await run([
+      () => clientOf(tenant, tenant.rootKey, settings).apiKeys.generate({ roles: ["Viewer"], expiration }),
+    ]);
+    const [error] = failed as XsiamGenerateError[];
+    expect(error?.outcome).toMatchObject({ kind: "unknown", reason: "keys without a marker match the call" });
+    const ids = tenant.keys().map((key) => key.id);
+    expect(ids).toContain(lookalike.id);
+    expect([...(error?.outcome.kind === "unknown" ? error.outcome.candidates : [])].sort()).toEqual(
+      ids.filter((id) => id !== tenant.rootKey.id).sort(),
+    );
+    expect(error?.message).toMatch(
+      /could not single out the key \(keys without a marker match the call\): keys \d+, \d+ may be it, none was deleted/,
+    );
+  });
+
+  test("the delete fails: the key is named, to be deleted", async () => {
+    await start();
+    tenant.faults.inject("generate", { kind: "drop-after" });
+    tenant.faults.inject("delete", { kind: "refuse", status: 503 }, { times: 3 });
+    const { failed } = await run([() => clientOf(tenant, tenant.rootKey, settings).apiKeys.generate(input)]);
+    const [error] = failed as XsiamGenerateError[];
+    const left = tenant.keys().find((key) => key.id !== tenant.rootKey.id);
+    expect(error?.outcome).toEqual({ kind: "left", id: left?.id, reason: "HTTP 503" });
+    expect(error?.message).toContain(
+      `key ${left?.id} was created and could not be deleted (HTTP 503): delete it`,
+    );
+  });
+
+  test("listing fails: could not check, with the marker", async () => {
+    await start();
+    tenant.faults.inject("generate", { kind: "error-after" });
+    tenant.faults.inject("list", { kind: "refuse", status: 502 }, { times: 3 });
+    const { failed } = await run([() => clientOf(tenant, tenant.rootKey, settings).apiKeys.generate(input)]);
+    expect((failed[0] as XsiamGenerateError).outcome).toEqual({
+      kind: "unknown",
+      reason: "listing failed with HTTP 502",
+      candidates: [],
+    });
+  });
+
+  test("the caller aborts while the request is out: not checked, the marker is named", async () => {
+    await start();
+    tenant.faults.inject("generate", { kind: "delay-after", ms: DELAY_MS });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    const { failed } = await run([
+      () => clientOf(tenant).apiKeys.generate(input, { signal: controller.signal }),
+    ]);
+    expect((failed[0] as XsiamGenerateError).outcome).toEqual({
+      kind: "unknown",
+      reason: "the call was aborted",
+      candidates: [],
+    });
+  });
+
+  test("reconcile: false leaves the key, as before, and says a key may exist", async () => {
+    await start();
+    tenant.faults.inject("generate", { kind: "error-after" });
+    const { failed } = await run([
+      () =>
+        clientOf(tenant, tenant.rootKey, { ...settings, reconcileGenerate: false }).apiKeys.generate(input),
+    ]);
+    expect(failed[0]).toBeInstanceOf(XsiamApiError);
+    expect((failed[0] as XsiamApiError).hint).toMatch(/A key may have been created/);
+    expect(tenant.keys()).toHaveLength(2);
+  });
+});
+
+test("the flow Prism cannot run: generate, list shows it, delete, list does not", async () => {
+  await start();
+  const xsiam = clientOf(tenant);
+  const { id } = await xsiam.apiKeys.generate({ roles: ["Viewer"], comment: "flow" });
+  expect((await xsiam.apiKeys.list({ roles: ["Viewer"] })).map((key) => key.id)).toEqual([id]);
+  expect(await xsiam.apiKeys.get(id)).toMatchObject({
+    id,
+    roles: ["Viewer"],
+    comment: expect.stringMatching(/^flow \[xsiam-sdk:/),
+  });
+  expect(await xsiam.apiKeys.delete([id])).toEqual({ updateCount: 1 });
+  expect(await xsiam.apiKeys.list({ roles: ["Viewer"] })).toEqual([]);
+  expect(await xsiam.apiKeys.get(id)).toBeUndefined();
+});
+
+test("no error above holds a key the tenant minted, or the root key", () => {
+  expect(errors.length).toBeGreaterThan(10);
+  expect(minted.size).toBeGreaterThan(50);
+  for (const error of errors) {
+    expect(error).toBeInstanceOf(XsiamError);
+    const printed = [
+      String(error),
+      JSON.stringify(error),
+      inspect(error, { depth: 10, showHidden: true }),
+    ].join("\n");
+    for (const key of minted) expect(printed).not.toContain(key);
+  }
+});
