@@ -1,4 +1,4 @@
-// Measure 5: the pipeline, in a throwaway copy of the repository with its own turbo cache:
+// Measure 6: the pipeline, in a throwaway copy of the repository with its own turbo cache:
 // a cold `pnpm build` (empty cache), a fully cached one, and one after editing the spec.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";

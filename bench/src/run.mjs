@@ -2,6 +2,7 @@
 // Ratios are taken within one run (the machines are noisy; absolute times mean little).
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { measureCliStartup } from "./cli-startup.mjs";
 import { formatNs, formatRatio, table } from "./harness.mjs";
 import { measureOverhead } from "./overhead.mjs";
 import { measurePipeline } from "./pipeline.mjs";
@@ -93,12 +94,28 @@ report.push(
   `@xsiam-sdk/client takes ${formatRatio(startup.ratio)} the time of bare openapi-fetch to import.`,
 );
 
+const cliStartup = await measureCliStartup();
+results.measures.cliStartup = cliStartup;
+report.push(
+  "",
+  "### 5. Command-line start-up (a fresh process each time)",
+  "",
+  "| command | min | median | max |",
+  "| --- | ---: | ---: | ---: |",
+  ...[cliStartup.node, cliStartup.cli].map(
+    (s) => `| ${s.name} | ${formatNs(s.min)} | ${formatNs(s.median)} | ${formatNs(s.max)} |`,
+  ),
+  "",
+  `\`xsiam-keys --version\` takes ${formatRatio(cliStartup.ratio)} the time of \`node -e 0\`. ` +
+    `Target at most ${formatRatio(cliStartup.target.maxRatio)}: ${verdict(cliStartup.ratio <= cliStartup.target.maxRatio)}.`,
+);
+
 const pipeline = measurePipeline();
 results.measures.pipeline = pipeline;
 const step = (name, run) => `| ${name} | ${run.seconds.toFixed(1)} s | ${run.cached} of ${run.total} |`;
 report.push(
   "",
-  `### 5. Pipeline (\`pnpm build\` in a copy of the repository, ${pipeline.cores} cores)`,
+  `### 6. Pipeline (\`pnpm build\` in a copy of the repository, ${pipeline.cores} cores)`,
   "",
   "| build | time | cached tasks |",
   "| --- | ---: | ---: |",

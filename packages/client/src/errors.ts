@@ -53,6 +53,11 @@ export class XsiamApiError extends XsiamError {
   readonly attempts: number | undefined;
   /** Attempts the retry policy allowed. */
   readonly maxAttempts: number | undefined;
+  /**
+   * The time the service's `Date` header gave, if it gave one: compare it with this machine's
+   * clock when a 401 may be clock skew (advanced signatures are refused beyond about five minutes).
+   */
+  readonly serverDate: Date | undefined;
 
   constructor(details: {
     status: number;
@@ -64,6 +69,7 @@ export class XsiamApiError extends XsiamError {
     hint?: string | undefined;
     problem?: string | undefined;
     attempts?: Attempts | undefined;
+    serverDate?: Date | undefined;
   }) {
     const said =
       details.errMsg === undefined ? (details.problem ?? "no error message") : visible(details.errMsg);
@@ -80,6 +86,7 @@ export class XsiamApiError extends XsiamError {
     this.hint = details.hint;
     this.attempts = details.attempts?.attempts;
     this.maxAttempts = details.attempts?.maxAttempts;
+    this.serverDate = details.serverDate;
   }
 }
 

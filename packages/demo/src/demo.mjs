@@ -1,84 +1,126 @@
 #!/usr/bin/env node
-// `pnpm demo`: generates an API key and deletes it, printing each step.
-// With XSIAM_FQDN or XSIAM_BASE_URL set (plus XSIAM_API_KEY, XSIAM_API_KEY_ID, optionally
-// XSIAM_SECURITY_LEVEL, XSIAM_CHILD_TENANT_ID and XSIAM_DEMO_ROLE) it talks to that tenant.
-// Otherwise it starts a Prism mock of spec/openapi.yaml on a free port and uses it.
-// Secrets are never printed in full: the key and signature not at all, a generated key as a prefix.
-import { createXsiamClient, createXsiamClientFromEnv, XsiamApiError, XsiamError } from "@xsiam-sdk/client";
-import { startPrism } from "@xsiam-sdk/test-support";
+// `pnpm demo`: the key lifecycle through the command-line tool, xsiam-keys. Each command is
+// printed as a user would type it, then run, and its output shown as a person at a terminal sees
+// it (tables, not JSON), in order, on this process's stdout: the tool runs in this process, with
+// streams that say they are a terminal, so that the output reads the same in a log.
+//
+// Without XSIAM_* variables it starts a fake tenant (@xsiam-sdk/testing) in this process and
+// points the tool at it with an env file, then: check, list, generate --out, rotate, list,
+// delete --yes, and stops the tenant. With XSIAM_FQDN or XSIAM_BASE_URL (and the key variables)
+// set, it talks to that tenant, and runs only the read-only commands (check, list) unless
+// XSIAM_DEMO_WRITE=1; XSIAM_DEMO_ROLE names the role of the key it creates (default Viewer).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { main } from "@xsiam-sdk/cli";
+import { createFakeTenant } from "@xsiam-sdk/testing";
 
 const say = (line = "") => process.stdout.write(`${line}\n`);
-const masked = (secret) => `${secret.slice(0, 4)}… (${secret.length} characters)`;
+const live = Boolean(process.env.XSIAM_FQDN || process.env.XSIAM_BASE_URL);
+const write = !live || process.env.XSIAM_DEMO_WRITE === "1";
+const role = process.env.XSIAM_DEMO_ROLE || "Viewer";
+const dir = mkdtempSync(join(tmpdir(), "xsiam-demo-"));
 
-/** Wraps fetch to print each request as it goes: method, path, signing headers, status, time. */
-function narratingFetch() {
-  return async (url, init) => {
-    const started = performance.now();
-    const { pathname } = new URL(url);
-    const headers = new Headers(init.headers);
-    const nonce = headers.get("x-xdr-nonce");
-    const signing = nonce
-      ? `signed with nonce ${nonce.slice(0, 8)}…, timestamp ${headers.get("x-xdr-timestamp")}`
-      : "standard key, sent as is";
-    const response = await fetch(url, init);
-    say(
-      `   POST ${pathname}: ${response.status} in ${Math.round(performance.now() - started)} ms (${signing})`,
-    );
-    return response;
-  };
+/** A stream that writes to this process's stdout, and says whether it is a terminal as told. */
+function toStdout(isTTY) {
+  // Passed on at once, never held back: what the demo itself prints stays in order with it.
+  const stream = new Writable({
+    write: (chunk, _encoding, done) => {
+      process.stdout.write(chunk);
+      done();
+    },
+  });
+  return Object.assign(stream, { isTTY });
+}
+const streams = {
+  stdout: toStdout(true),
+  // Progress and notes in the same stream as the results, so that they stay in order; no spinner.
+  stderr: toStdout(false),
+  stdin: process.stdin,
+  // Colours only where they can show.
+  env: { ...process.env, ...(process.stdout.isTTY ? {} : { NO_COLOR: "1" }) },
+};
+
+/** Runs `xsiam-keys ...args` in the demo folder, printed first as typed; resolves to its exit code. */
+function xsiamKeys(...args) {
+  const shown = args.map((arg) => (/^[\w./=-]+$/.test(arg) ? arg : `"${arg}"`)).join(" ");
+  say();
+  say(`$ xsiam-keys ${shown}`);
+  return main(args, streams);
 }
 
-const live = Boolean(process.env.XSIAM_FQDN || process.env.XSIAM_BASE_URL);
-let mock;
+/** Runs a command and stops the demo if it fails. */
+async function step(...args) {
+  const code = await xsiamKeys(...args);
+  if (code !== 0) throw Object.assign(new Error(`xsiam-keys ${args[0]} exited with ${code}`), { code });
+}
+
+process.chdir(dir);
+
+/** The key id an env file written by the tool holds. */
+const keyIdIn = (file) => /^XSIAM_API_KEY_ID=(\d+)$/m.exec(readFileSync(join(dir, file), "utf8"))?.[1];
+
+let tenant;
 let exitCode = 0;
 try {
-  let xsiam;
+  let credentials = [];
   if (live) {
-    xsiam = createXsiamClientFromEnv(process.env, { fetch: narratingFetch() });
-    say(`xsiam-sdk demo against ${xsiam.baseUrl} (from the XSIAM_* variables)`);
-  } else {
     say(
-      "xsiam-sdk demo against a Prism mock of spec/openapi.yaml (set XSIAM_FQDN and friends for a real tenant)",
+      `xsiam-sdk demo: the key lifecycle with xsiam-keys, against ${process.env.XSIAM_BASE_URL || process.env.XSIAM_FQDN}`,
     );
-    mock = await startPrism();
-    say(`   mock listening on ${mock.url} (pid ${mock.pid})`);
-    xsiam = createXsiamClient({
-      baseUrl: mock.url,
-      apiKey: "demo-key-the-mock-accepts-any-key",
-      apiKeyId: 2841,
-      securityLevel: "advanced",
-      fetch: narratingFetch(),
-    });
-  }
-  const role = process.env.XSIAM_DEMO_ROLE || "Viewer";
-  const expiration = new Date(Date.now() + 24 * 60 * 60 * 1000);
-  say();
-  say(`1. Generate an API key: role "${role}", standard level, expires ${expiration.toISOString()}`);
-  const generated = await xsiam.apiKeys.generate({
-    roles: [role],
-    securityLevel: "standard",
-    expiration,
-    comment: "xsiam-sdk demo (deleted right away)",
-  });
-  say(`   created key id ${generated.id}, key ${masked(generated.key)}; it is shown once, so store it now`);
-  say();
-  say(`2. Delete API key ${generated.id}`);
-  const { updateCount } = await xsiam.apiKeys.delete([generated.id]);
-  say(`   deleted ${updateCount} key(s)${live ? "" : " (the mock always answers with its example, 1)"}`);
-} catch (error) {
-  exitCode = 1;
-  say();
-  if (error instanceof XsiamError) {
-    say(`   failed: ${error.name}: ${error.message}`);
-    if (error instanceof XsiamApiError && error.body) say(`   body: ${error.body.slice(0, 200)}`);
+    say(
+      write
+        ? "(XSIAM_DEMO_WRITE=1: it creates, rotates and deletes a key)"
+        : "(read-only: set XSIAM_DEMO_WRITE=1 to create, rotate and delete a key too)",
+    );
   } else {
-    say(`   failed: ${error instanceof Error ? error.message : String(error)}`);
+    tenant = await createFakeTenant();
+    const { id, key, securityLevel } = tenant.rootKey;
+    writeFileSync(
+      join(dir, "admin.env"),
+      `XSIAM_BASE_URL=${tenant.baseUrl}\nXSIAM_API_KEY_ID=${id}\nXSIAM_API_KEY=${key}\nXSIAM_SECURITY_LEVEL=${securityLevel}\n`,
+      { mode: 0o600 },
+    );
+    credentials = ["--env-file", "admin.env"];
+    say("xsiam-sdk demo: the key lifecycle with xsiam-keys, against a fake tenant (@xsiam-sdk/testing)");
+    say(
+      `   tenant on ${tenant.baseUrl}; its root key (id ${id}, ${securityLevel}) is in admin.env, mode 600`,
+    );
+    say("   (set XSIAM_FQDN or XSIAM_BASE_URL, XSIAM_API_KEY and XSIAM_API_KEY_ID to use a real tenant)");
   }
+  await step(...credentials, "check");
+  await step(...credentials, "list");
+  if (write) {
+    await step(
+      ...credentials,
+      "generate",
+      "--role",
+      role,
+      "--expires",
+      "1d",
+      "--comment",
+      "xsiam-sdk demo",
+      "--out",
+      "demo-key.env",
+    );
+    const created = keyIdIn("demo-key.env");
+    await step(...credentials, "rotate", created, "--out", "demo-key.env", "--force");
+    const rotated = keyIdIn("demo-key.env");
+    await step(...credentials, "list", "--id", created, "--id", rotated);
+    await step(...credentials, "delete", rotated, "--yes");
+  }
+} catch (error) {
+  exitCode = error.code ?? 1;
+  say();
+  say(`Demo stopped: ${error.message}`);
 } finally {
-  if (mock) {
-    await mock.stop();
+  process.chdir(tmpdir());
+  rmSync(dir, { recursive: true, force: true });
+  if (tenant) {
+    await tenant.close();
     say();
-    say("Mock stopped.");
+    say("Fake tenant stopped.");
   }
 }
 process.exitCode = exitCode;

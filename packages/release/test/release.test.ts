@@ -113,7 +113,7 @@ describe.sequential("release round trip", () => {
       run("pnpm", ["release"], { cwd: workspace, env }),
     );
     expect(stdout + stderr).toContain("packages published successfully");
-    for (const name of ["auth", "client", "testing"]) {
+    for (const name of ["auth", "client", "testing", "cli"]) {
       const packument = (await (await fetch(`${registry.url}@xsiam-sdk%2f${name}`)).json()) as {
         "dist-tags": Record<string, string>;
       };
@@ -128,10 +128,19 @@ describe.sequential("release round trip", () => {
     const consumerNpmrc = join(consumer, ".npmrc");
     writeFileSync(consumerNpmrc, `@xsiam-sdk:registry=${registry.url}\nfund=false\naudit=false\n`);
     await timed("npm install", () =>
-      run("npm", ["install", `@xsiam-sdk/client@${version}`, `@xsiam-sdk/testing@${version}`], {
-        cwd: consumer,
-        env: { ...process.env, npm_config_userconfig: consumerNpmrc },
-      }),
+      run(
+        "npm",
+        [
+          "install",
+          `@xsiam-sdk/client@${version}`,
+          `@xsiam-sdk/testing@${version}`,
+          `@xsiam-sdk/cli@${version}`,
+        ],
+        {
+          cwd: consumer,
+          env: { ...process.env, npm_config_userconfig: consumerNpmrc },
+        },
+      ),
     );
     const installed = (name: string) =>
       JSON.parse(readFileSync(join(consumer, "node_modules/@xsiam-sdk", name, "package.json"), "utf8"));
@@ -144,11 +153,13 @@ describe.sequential("release round trip", () => {
       cpSync(join(here("../fixtures"), file), join(consumer, "src", file));
   }, 180_000);
 
-  test("the published fake tenant serves the published client, and its bin runs", async () => {
+  test("the published fake tenant serves the published client, and the bins run", async () => {
     const { stdout } = await run(process.execPath, [join(consumer, "src", "tenant.mjs")], { cwd: consumer });
     expect(JSON.parse(stdout)).toEqual({ listed: [1, 2], afterDelete: [1] });
     const help = await run("npx", ["--no-install", "xsiam-fake-tenant", "--help"], { cwd: consumer });
     expect(help.stdout).toContain("Usage: xsiam-fake-tenant [options]");
+    const cli = await run("npx", ["--no-install", "xsiam-keys", "--version"], { cwd: consumer });
+    expect(cli.stdout).toBe(`${version}\n`);
   }, 60_000);
 
   test.each([

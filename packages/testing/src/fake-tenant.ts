@@ -146,6 +146,12 @@ const DAY_MS = 86_400_000;
 const DEFAULT_LIFETIME_MS = 7 * DAY_MS;
 const MAX_LIFETIME_MS = 184 * DAY_MS;
 const API_MINTED = "An API Key created in a public API call cannot generate new API Keys";
+const REFUSALS = {
+  403: "Insufficient permissions",
+  429: "Too many requests",
+  502: "Bad gateway",
+  503: "Service unavailable",
+};
 
 type Reply = { status: number; body: unknown };
 
@@ -374,7 +380,10 @@ export async function createFakeTenant(options: FakeTenantOptions = {}): Promise
     const send = (reply: Reply, status = reply.status) => {
       report(reply, status);
       if (response.destroyed) return;
-      response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(reply.body));
+      // The Date header tells the tenant's own time, as a client comparing clocks would read it.
+      response
+        .writeHead(status, { "content-type": "application/json", date: new Date(now()).toUTCString() })
+        .end(JSON.stringify(reply.body));
     };
 
     if (!operation) {
@@ -390,7 +399,7 @@ export async function createFakeTenant(options: FakeTenantOptions = {}): Promise
     if (window && !window.admit(now())) return send(envelope(429, "Too many requests"));
     fault = faults.next(operation);
     if (fault?.kind === "refuse") {
-      return send(envelope(fault.status, fault.status === 429 ? "Too many requests" : "Bad gateway"));
+      return send(fault.status === 401 ? UNAUTHORIZED : envelope(fault.status, REFUSALS[fault.status]));
     }
     const reply = answer(operation, request, text);
     switch (fault?.kind) {

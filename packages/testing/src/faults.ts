@@ -3,13 +3,15 @@ export type Operation = "generate" | "delete" | "list";
 
 /**
  * What the tenant does wrong on one call.
- * - `refuse`: answers `status` (429, 502 or 503) before acting: no key is minted or deleted.
+ * - `refuse`: answers `status` before acting: no key is minted or deleted. 429, 502 and 503 are
+ *   what a busy service or proxy answers; 401 and 403 the service's own refusals, for a test that
+ *   needs one for a key that would otherwise be accepted.
  * - `drop-after`: acts (mints, deletes, lists), then closes the connection without an answer.
  * - `error-after`: acts, then answers `status` (500 unless given) instead of its reply.
  * - `delay-after`: acts, then answers only after `ms` (longer than a client's timeout, say).
  */
 export type Fault =
-  | { readonly kind: "refuse"; readonly status: 429 | 502 | 503 }
+  | { readonly kind: "refuse"; readonly status: 401 | 403 | 429 | 502 | 503 }
   | { readonly kind: "drop-after" }
   | { readonly kind: "error-after"; readonly status?: 500 | 502 | 503 | 504 }
   | { readonly kind: "delay-after"; readonly ms: number };

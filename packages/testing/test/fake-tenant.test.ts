@@ -273,3 +273,15 @@ describe("faults", () => {
     expect(tenant.faults.calls()).toEqual({ generate: 5, delete: 0, list: 0 });
   });
 });
+
+test("a clock seven minutes off: the service refuses advanced signatures, and its Date header shows its time", async () => {
+  await start({ now: () => Date.now() + 7 * 60_000 });
+  const error = await clientOf(tenant)
+    .apiKeys.list()
+    .catch((caught) => caught);
+  expect(error).toMatchObject({ status: 401 });
+  expect(Math.round((error.serverDate.getTime() - Date.now()) / 60_000)).toBe(7);
+  expect(error.hint).toBe(
+    "This machine's clock is 7 minutes behind the service's (its Date header); advanced keys are refused beyond about five minutes",
+  );
+});

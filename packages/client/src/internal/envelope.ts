@@ -63,6 +63,25 @@ export interface CallContext {
   readonly securityLevel: SecurityLevel;
 }
 
+// The Date header has one-second resolution and travels: a smaller difference says nothing.
+const NOTABLE_SKEW_MS = 60_000;
+
+/** The service's time from a response's `Date` header, if it has a valid one. */
+function serverDateOf(response: Response): Date | undefined {
+  const header = response.headers.get("date");
+  const date = header === null ? undefined : new Date(header);
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
+}
+
+/** "This machine's clock is 7 minutes behind the service's", when it is off by a minute or more. */
+function skewNote(serverDate: Date | undefined): string | undefined {
+  if (!serverDate) return undefined;
+  const skew = Date.now() - serverDate.getTime();
+  if (Math.abs(skew) < NOTABLE_SKEW_MS) return undefined;
+  const minutes = Math.round(Math.abs(skew) / 60_000);
+  return `This machine's clock is ${minutes} minute${minutes === 1 ? "" : "s"} ${skew > 0 ? "ahead of" : "behind"} the service's (its Date header); advanced keys are refused beyond about five minutes`;
+}
+
 /** What to check for a failed call, for the failures that have a usual cause. */
 function hintFor(
   response: Response,
@@ -74,8 +93,11 @@ function hintFor(
     const target = callOf(response)?.redirectedTo ?? "an unknown location";
     return `The API never redirects, and this answer pointed to ${target}; nothing was sent there. Check fqdn or baseUrl`;
   }
-  if (status === 401)
+  if (status === 401) {
+    const skew = skewNote(serverDateOf(response));
+    if (skew) return skew;
     return `Signed as ${securityLevel === "advanced" ? "an advanced" : "a standard"} key: check that the key has that level, apiKeyId, the key's expiry and this machine's clock`;
+  }
   if (status === 402) return "The tenant lacks a license for the public API";
   if (status === 403) {
     return API_MINTED_KEY.test(errMsg ?? "")
@@ -97,5 +119,6 @@ export function apiError(context: CallContext, response: Response, body: unknown
     ...fields,
     hint: hintFor(response, context, fields.errMsg),
     attempts: callOf(response)?.attempts,
+    serverDate: serverDateOf(response),
   });
 }

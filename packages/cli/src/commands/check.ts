@@ -1,0 +1,52 @@
+import { XsiamApiError } from "@xsiam-sdk/client";
+import { type Context, KEY_HEADER, keyRow } from "../internal/context.js";
+import { CliError, EXIT } from "../internal/errors.js";
+import { table } from "../internal/output.js";
+
+/** Minutes, said plainly. */
+const minutes = (ms: number) => {
+  const count = Math.max(1, Math.round(Math.abs(ms) / 60_000));
+  return `${count} minute${count === 1 ? "" : "s"}`;
+};
+
+/**
+ * `check`: authenticates with a signed get_api_keys call for the key's own id and shows what the
+ * service says about the key. On a 401 it compares the service's clock with this one.
+ */
+export async function check(context: Context): Promise<number> {
+  const { output } = context;
+  const xsiam = await context.client();
+  const id = (await context.ownKeyId()) as number;
+  try {
+    const key = await output.wait(`Checking key ${id} at ${xsiam.baseUrl}`, () => xsiam.apiKeys.get(id));
+    if (context.json) {
+      output.json({ authenticated: true, baseUrl: xsiam.baseUrl, key: key ?? null });
+      return EXIT.ok;
+    }
+    output.result(`${output.style("✓", "green")} Key ${id} authenticates at ${xsiam.baseUrl}.`);
+    if (key) output.result(table(output, KEY_HEADER, [keyRow(key, Date.now())]));
+    else
+      output.result(
+        "The service does not list it (another tenant's key?): its roles and expiry are unknown.",
+      );
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof XsiamApiError)) throw error;
+    if (error.status === 403) {
+      // The service checked the signature before the permission: the key authenticated.
+      if (context.json) output.json({ authenticated: true, baseUrl: xsiam.baseUrl, key: null });
+      else
+        output.result(
+          `${output.style("✓", "green")} Key ${id} authenticates at ${xsiam.baseUrl}, but it may not list keys (HTTP 403), so its roles and expiry are not shown.`,
+        );
+      return EXIT.ok;
+    }
+    if (error.status !== 401) throw error;
+    const skew = error.serverDate ? Date.now() - error.serverDate.getTime() : 0;
+    const cause =
+      Math.abs(skew) >= 60_000
+        ? `your clock is off by ${minutes(skew)} (the service says ${error.serverDate?.toISOString()}, this machine ${new Date().toISOString()}): advanced keys are refused beyond about five minutes; set the clock right (NTP)`
+        : (error.hint ?? "check the key, its id and its level");
+    throw new CliError(`key ${id} does not authenticate at ${xsiam.baseUrl} (HTTP 401)`, EXIT.auth, cause);
+  }
+}

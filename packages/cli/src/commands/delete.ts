@@ -1,0 +1,67 @@
+import { type Context, idsOf, KEY_HEADER, keyRow } from "../internal/context.js";
+import { CliError, EXIT } from "../internal/errors.js";
+import { table } from "../internal/output.js";
+
+/**
+ * `delete`: shows the keys that would go (read with list), asks on a terminal unless `--yes`,
+ * refuses without a terminal and without `--yes`, and never deletes the key it authenticates with.
+ */
+export async function remove(context: Context): Promise<number> {
+  const { output, values } = context;
+  const ids = [...new Set(idsOf(context.positionals, "delete"))];
+  const own = await context.ownKeyId();
+  if (own !== undefined && ids.includes(own)) {
+    throw new CliError(
+      `refusing to delete key ${own}: it is the key xsiam-keys is using, and deleting it would lock you out`,
+      EXIT.usage,
+      "delete it with another key",
+    );
+  }
+  const xsiam = await context.client();
+  const found = await output.wait("Reading the keys", () => xsiam.apiKeys.list({ ids }));
+  const missing = ids.filter((id) => !found.some((key) => key.id === id));
+  const now = Date.now();
+  if (!context.json && found.length > 0) {
+    output.result(`${values["dry-run"] ? "Would delete" : "To delete"}:`);
+    output.result(
+      table(
+        output,
+        KEY_HEADER,
+        found.map((key) => keyRow(key, now)),
+      ),
+    );
+  }
+  if (missing.length > 0) output.note(`No key with id ${missing.join(", ")}: nothing to delete there.`);
+  if (found.length === 0 || values["dry-run"]) {
+    if (context.json)
+      output.json({
+        deleted: [],
+        wouldDelete: values["dry-run"] ? found.map((key) => key.id) : [],
+        notFound: missing,
+      });
+    return EXIT.ok;
+  }
+  if (!values.yes) {
+    if (!output.canAsk) {
+      throw new CliError(
+        `refusing to delete ${found.length} key(s) without asking, and there is no terminal to ask on`,
+        EXIT.usage,
+        "add --yes to delete without asking",
+      );
+    }
+    if (
+      !(await output.confirm(`Delete ${found.length === 1 ? "this key" : `these ${found.length} keys`}?`))
+    ) {
+      output.note("Nothing was deleted.");
+      return EXIT.usage;
+    }
+  }
+  const targets = found.map((key) => key.id);
+  const { updateCount } = await output.wait("Deleting", () => xsiam.apiKeys.delete(targets));
+  if (context.json) output.json({ deleted: targets, notFound: missing, updateCount });
+  else
+    output.result(
+      `${output.style("✓", "green")} Deleted ${updateCount} key${updateCount === 1 ? "" : "s"}: ${targets.join(", ")}.`,
+    );
+  return EXIT.ok;
+}

@@ -1,0 +1,128 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { check } from "./commands/check.js";
+import { remove } from "./commands/delete.js";
+import { generate } from "./commands/generate.js";
+import { list } from "./commands/list.js";
+import { rotate } from "./commands/rotate.js";
+import { type Context, createContext } from "./internal/context.js";
+import { refuseKeyFlags } from "./internal/credentials.js";
+import { CliError, EXIT } from "./internal/errors.js";
+import { COMMANDS, OVERVIEW } from "./internal/help.js";
+import { Output, type Streams } from "./internal/output.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+const COMMON: Options = {
+  "env-file": { type: "string" },
+  "api-key-stdin": { type: "boolean" },
+  json: { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+};
+const HAND_OVER: Options = {
+  out: { type: "string" },
+  force: { type: "boolean" },
+  format: { type: "string" },
+  reveal: { type: "boolean" },
+  expires: { type: "string" },
+};
+
+const COMMAND_OPTIONS: Readonly<
+  Record<string, { options: Options; run: (context: Context) => Promise<number> }>
+> = {
+  check: { options: {}, run: check },
+  list: {
+    options: {
+      id: { type: "string", multiple: true },
+      role: { type: "string", multiple: true },
+      "expiring-within": { type: "string" },
+    },
+    run: list,
+  },
+  generate: {
+    options: {
+      ...HAND_OVER,
+      role: { type: "string", multiple: true },
+      level: { type: "string" },
+      comment: { type: "string" },
+    },
+    run: generate,
+  },
+  delete: { options: { yes: { type: "boolean", short: "y" }, "dry-run": { type: "boolean" } }, run: remove },
+  rotate: {
+    options: { ...HAND_OVER, "keep-old": { type: "boolean" }, "dry-run": { type: "boolean" } },
+    run: rotate,
+  },
+};
+
+// Options that take a value, in any command: the word after one is its value, not the command.
+const TAKES_VALUE = new Set(
+  [COMMON, ...Object.values(COMMAND_OPTIONS).map((command) => command.options)].flatMap((options) =>
+    Object.entries(options).flatMap(([name, option]) =>
+      option.type === "string" ? [`--${name}`, ...(option.short ? [`-${option.short}`] : [])] : [],
+    ),
+  ),
+);
+
+/** The command word: the first argument that is not an option or an option's value. */
+function commandOf(argv: readonly string[]): number {
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] ?? "";
+    if (TAKES_VALUE.has(arg)) index++;
+    else if (!arg.startsWith("-")) return index;
+  }
+  return -1;
+}
+
+/**
+ * Runs xsiam-keys on `argv` (the arguments after the command name), with the process's streams
+ * and environment unless others are given; resolves to the exit code.
+ *
+ * @example
+ * process.exitCode = await main(["list", "--role", "Viewer"]);
+ */
+export async function main(argv: readonly string[], streams: Streams = process): Promise<number> {
+  const quiet = argv.includes("--quiet") || argv.includes("-q");
+  const output = new Output(streams, { quiet });
+  try {
+    refuseKeyFlags(argv);
+    const at = commandOf(argv);
+    const name = at === -1 ? undefined : argv[at];
+    if (name === undefined || name === "help") {
+      const topic = name === "help" ? argv[argv.indexOf("help") + 1] : undefined;
+      const text = topic !== undefined ? COMMANDS[topic] : OVERVIEW;
+      if (text === undefined)
+        throw new CliError(`no command ${JSON.stringify(topic)}; try xsiam-keys --help`);
+      const asked = name === "help" || argv.includes("--help") || argv.includes("-h");
+      (asked ? streams.stdout : streams.stderr).write(text);
+      return asked ? EXIT.ok : EXIT.usage;
+    }
+    const command = COMMAND_OPTIONS[name];
+    if (!command)
+      throw new CliError(
+        `no command ${JSON.stringify(name)}; the commands are check, list, generate, delete and rotate`,
+        EXIT.usage,
+        "xsiam-keys --help",
+      );
+    const rest = [...argv];
+    rest.splice(at, 1);
+    let parsed: ReturnType<typeof parseArgs>;
+    try {
+      parsed = parseArgs({
+        args: rest,
+        options: { ...COMMON, ...command.options },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (error) {
+      throw new CliError(`${name}: ${(error as Error).message}`, EXIT.usage, `xsiam-keys ${name} --help`);
+    }
+    if (parsed.values.help) {
+      streams.stdout.write(COMMANDS[name] ?? OVERVIEW);
+      return EXIT.ok;
+    }
+    return await command.run(createContext(streams, output, parsed.values, parsed.positionals));
+  } catch (error) {
+    return output.fail(error);
+  }
+}

@@ -1,0 +1,50 @@
+import { XsiamApiError, XsiamGenerateError } from "@xsiam-sdk/client";
+
+/** The exit codes, as `--help` and the README document them. */
+export const EXIT = {
+  /** Success. */
+  ok: 0,
+  /** A usage error, invalid input, or a refusal: nothing was sent, or nothing was changed. */
+  usage: 1,
+  /** Authentication or permission: the service answered 401 or 403. */
+  auth: 2,
+  /** Any other failure of the service or the network. */
+  failure: 3,
+  /** A rotation left in a state that needs attention; the message says what to do. */
+  attention: 4,
+} as const;
+
+/** A failure the tool reports itself, with the exit code it means. */
+export class CliError extends Error {
+  readonly exitCode: number;
+  /** What to do about it, on a line of its own. */
+  readonly hint: string | undefined;
+
+  constructor(message: string, exitCode: number = EXIT.usage, hint?: string) {
+    super(message);
+    this.exitCode = exitCode;
+    this.hint = hint;
+  }
+}
+
+/** The status an error amounts to at the service, looking through an `XsiamGenerateError` to its cause. */
+function statusOf(error: unknown): number | undefined {
+  const failure = error instanceof XsiamGenerateError ? error.cause : error;
+  return failure instanceof XsiamApiError ? failure.status : undefined;
+}
+
+/** The exit code for an error from a command. */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof CliError) return error.exitCode;
+  const name = error instanceof Error ? error.name : "";
+  if (name === "XsiamValidationError" || name === "XsiamAuthError") return EXIT.usage;
+  const status = statusOf(error);
+  return status === 401 || status === 403 ? EXIT.auth : EXIT.failure;
+}
+
+/** The hint an error carries, if any. */
+export function hintOf(error: unknown): string | undefined {
+  if (error instanceof CliError) return error.hint;
+  const hint = (error as { hint?: unknown } | undefined)?.hint;
+  return typeof hint === "string" ? hint : undefined;
+}

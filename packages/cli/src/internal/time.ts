@@ -1,0 +1,46 @@
+import { CliError } from "./errors.js";
+
+const UNITS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const DURATION = /^([1-9][0-9]{0,5})([mhdw])$/;
+
+/** A duration like `7d`, `12h`, `90m` or `2w`, in milliseconds. */
+export function durationOf(flag: string, value: string): number {
+  const match = DURATION.exec(value);
+  if (!match)
+    throw new CliError(`${flag} must be a duration like 30d, 12h, 90m or 2w (got ${JSON.stringify(value)})`);
+  return Number(match[1]) * (UNITS[match[2] ?? "d"] ?? 0);
+}
+
+/** `--expires`: a duration from now (`30d`), or an ISO date or date-time (`2026-12-31`, `2026-12-31T18:00Z`). */
+export function expiryOf(value: string, now: number): number {
+  if (DURATION.test(value)) return now + durationOf("--expires", value);
+  const time = /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(value)
+    ? Date.parse(value)
+    : Number.NaN;
+  if (Number.isNaN(time)) {
+    throw new CliError(
+      `--expires must be a duration like 30d or an ISO date like 2026-12-31 (got ${JSON.stringify(value)})`,
+    );
+  }
+  return time;
+}
+
+/** A time as `2026-11-30 21:26 UTC`. */
+export function shortDate(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** How long until `date`: `in 6 days`, `in 3 hours`, `expired 2 days ago`. */
+export function fromNow(date: Date | null, now: number): string {
+  if (date === null) return "never";
+  const delta = date.getTime() - now;
+  const size = Math.abs(delta);
+  const [count, unit] =
+    size >= 2 * 86_400_000
+      ? [Math.round(size / 86_400_000), "day"]
+      : size >= 2 * 3_600_000
+        ? [Math.round(size / 3_600_000), "hour"]
+        : [Math.max(1, Math.round(size / 60_000)), "minute"];
+  const span = `${count} ${unit}${count === 1 ? "" : "s"}`;
+  return delta >= 0 ? `in ${span}` : `expired ${span} ago`;
+}

@@ -1,0 +1,403 @@
+// Every command of xsiam-keys as a process (the built bin) against a fake tenant: outputs, exit
+// codes, file modes, and no key where it must not be.
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createFakeTenant, type FakeTenant } from "@xsiam-sdk/testing";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { envLines, parsedEnv, workspace, xsiamKeys } from "./helpers.js";
+
+const DAY = 86_400_000;
+let tenant: FakeTenant;
+let dir: string;
+beforeEach(async () => {
+  tenant = await createFakeTenant();
+  dir = workspace(tenant);
+});
+afterEach(() => tenant.close());
+
+const run = (...args: string[]) => xsiamKeys(["--env-file", "admin.env", ...args], { cwd: dir });
+/** Asserts that no secret of the tenant (the root key, any key in the given texts) is in `text`. */
+const expectNoKey = (text: string, ...keys: string[]) => {
+  for (const key of [tenant.rootKey.key, ...keys]) expect(text).not.toContain(key);
+};
+
+describe("help, version and usage", () => {
+  test("--version prints the version", async () => {
+    const { code, stdout } = await xsiamKeys(["--version"]);
+    expect([code, stdout]).toEqual([0, "0.0.0\n"]);
+  });
+
+  test("--help documents the commands, the credentials and the exit codes, with examples", async () => {
+    const { code, stdout } = await xsiamKeys(["--help"]);
+    expect(code).toBe(0);
+    for (const text of [
+      "check",
+      "rotate ID",
+      "--api-key-stdin",
+      "Exit codes:",
+      "4  a rotation left",
+      "Examples:",
+    ])
+      expect(stdout).toContain(text);
+  });
+
+  test.each(["check", "list", "generate", "delete", "rotate"])("%s --help has examples", async (command) => {
+    const { code, stdout } = await xsiamKeys([command, "--help"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^Usage: xsiam-keys ${command}`));
+    expect(stdout).toContain("Examples:");
+  });
+
+  test.each([
+    [["frobnicate"], 'no command "frobnicate"'],
+    [["list", "--colour"], "Unknown option '--colour'"],
+    [[], "Usage: xsiam-keys <command>"],
+  ])("%j is a usage error (exit 1)", async (args, message) => {
+    const { code, stderr } = await xsiamKeys(args);
+    expect(code).toBe(1);
+    expect(stderr).toContain(message);
+  });
+
+  test.each(["--api-key", "--api-key=sEcReT-from-a-flag", "--key"])(
+    "a key as a flag (%s) is refused and not echoed",
+    async (flag) => {
+      const { code, stderr } = await xsiamKeys(["check", flag, "sEcReT-from-a-flag"]);
+      expect(code).toBe(1);
+      expect(stderr).toContain("a key is never taken from a flag");
+      expect(stderr).not.toContain("sEcReT-from-a-flag");
+    },
+  );
+
+  test("without credentials, the error names the variable", async () => {
+    const { code, stderr } = await xsiamKeys(["check"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("XSIAM_FQDN or XSIAM_BASE_URL must be set");
+  });
+});
+
+describe("check", () => {
+  test("authenticates and shows the key (JSON when stdout is not a terminal)", async () => {
+    const { code, stdout, stderr } = await run("check");
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      authenticated: true,
+      key: { id: tenant.rootKey.id, roles: ["Instance Administrator"] },
+    });
+    expectNoKey(stdout + stderr);
+  });
+
+  test("a key that may not list keys still authenticates (exit 0)", async () => {
+    const viewer = tenant.addKey({ roles: ["Viewer"] });
+    writeFileSync(join(dir, "viewer.env"), envLines(tenant, viewer));
+    const { code, stdout } = await xsiamKeys(["check", "--env-file", "viewer.env"], { cwd: dir });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ authenticated: true, baseUrl: tenant.baseUrl, key: null });
+  });
+
+  test("a wrong key is exit 2, with the hint", async () => {
+    writeFileSync(join(dir, "wrong.env"), envLines(tenant, { ...tenant.rootKey, key: "x".repeat(128) }));
+    const { code, stderr } = await xsiamKeys(["check", "--env-file", "wrong.env"], { cwd: dir });
+    expect(code).toBe(2);
+    expect(stderr).toContain(`key ${tenant.rootKey.id} does not authenticate`);
+    expect(stderr).toContain("hint: Signed as an advanced key");
+  });
+
+  test("a clock seven minutes off says so", async () => {
+    await tenant.close();
+    tenant = await createFakeTenant({ now: () => Date.now() - 7 * 60_000 });
+    dir = workspace(tenant);
+    const { code, stderr } = await run("check");
+    expect(code).toBe(2);
+    expect(stderr).toContain("hint: your clock is off by 7 minutes");
+  });
+
+  test("--api-key-stdin takes the key from a pipe", async () => {
+    const { XSIAM_API_KEY: _, ...rest } = parsedEnv(envLines(tenant, tenant.rootKey));
+    const { code } = await xsiamKeys(["check", "--api-key-stdin"], {
+      env: rest,
+      input: `${tenant.rootKey.key}\n`,
+    });
+    expect(code).toBe(0);
+  });
+});
+
+describe("list", () => {
+  test("filters by id, role and expiry; JSON with the fields of ApiKeyInfo", async () => {
+    const soon = tenant.addKey({ roles: ["Viewer"], expiration: Date.now() + 2 * DAY });
+    const later = tenant.addKey({ roles: ["Viewer", "Responder"], expiration: Date.now() + 20 * DAY });
+    const ids = async (...args: string[]) =>
+      JSON.parse((await run("list", ...args)).stdout).map((key: { id: number }) => key.id);
+    expect(await ids()).toEqual([tenant.rootKey.id, soon.id, later.id]);
+    expect(await ids("--role", "Viewer", "--role", "Responder")).toEqual([later.id]);
+    expect(await ids("--id", String(soon.id), "--id", String(tenant.rootKey.id))).toEqual([
+      tenant.rootKey.id,
+      soon.id,
+    ]);
+    expect(await ids("--expiring-within", "7d")).toEqual([soon.id]);
+    const [first] = JSON.parse((await run("list", "--id", String(later.id))).stdout);
+    expect(Object.keys(first).sort()).toEqual(
+      ["comment", "createdAt", "createdBy", "expiresAt", "id", "roles", "securityLevel", "userName"].sort(),
+    );
+  });
+
+  test.each([
+    [["--expiring-within", "soon"], "--expiring-within must be a duration like 30d"],
+    [["--id", "abc"], "--id must be a key id"],
+  ])("%j is exit 1", async (args, message) => {
+    const { code, stderr } = await run("list", ...args);
+    expect(code).toBe(1);
+    expect(stderr).toContain(message);
+  });
+});
+
+describe("generate", () => {
+  test("--out writes a new file of mode 600 in env format, and the key nowhere else", async () => {
+    const { code, stdout, stderr } = await run(
+      "generate",
+      "--role",
+      "Viewer",
+      "--comment",
+      "ci",
+      "--expires",
+      "30d",
+      "--out",
+      "viewer.env",
+    );
+    expect(code).toBe(0);
+    const file = join(dir, "viewer.env");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const env = parsedEnv(readFileSync(file, "utf8"));
+    expect(Object.keys(env)).toEqual([
+      "XSIAM_BASE_URL",
+      "XSIAM_API_KEY_ID",
+      "XSIAM_API_KEY",
+      "XSIAM_SECURITY_LEVEL",
+    ]);
+    expect(env.XSIAM_API_KEY).toMatch(/^[A-Za-z0-9]{128}$/);
+    expectNoKey(stdout + stderr, env.XSIAM_API_KEY ?? "?");
+    const stored = tenant.keys().find((key) => key.id === Number(env.XSIAM_API_KEY_ID));
+    expect(stored).toMatchObject({ roles: ["Viewer"], securityLevel: "advanced" });
+    expect(stored?.expiresAt?.getTime()).toBeGreaterThan(Date.now() + 29 * DAY);
+  });
+
+  test("an existing file is refused without --force, before anything is created; --force replaces it", async () => {
+    writeFileSync(join(dir, "taken.env"), "mine\n");
+    const refused = await run("generate", "--role", "Viewer", "--out", "taken.env");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("taken.env exists; not overwriting it");
+    expect(tenant.keys()).toHaveLength(1);
+    expect(readFileSync(join(dir, "taken.env"), "utf8")).toBe("mine\n");
+    expect((await run("generate", "--role", "Viewer", "--out", "taken.env", "--force")).code).toBe(0);
+    expect(parsedEnv(readFileSync(join(dir, "taken.env"), "utf8")).XSIAM_API_KEY).toBeDefined();
+    expect(statSync(join(dir, "taken.env")).mode & 0o777).toBe(0o600);
+  });
+
+  test.each([
+    ["env", (out: string) => parsedEnv(out).XSIAM_API_KEY],
+    ["json", (out: string) => JSON.parse(out).key],
+    ["raw", (out: string) => out.trim()],
+  ])("to a pipe in %s format: the key on stdout only", async (format, keyOf) => {
+    const { code, stdout, stderr } = await run("generate", "--role", "Viewer", "--format", format);
+    expect(code).toBe(0);
+    const key = keyOf(stdout);
+    expect(key).toMatch(/^[A-Za-z0-9]{128}$/);
+    expectNoKey(stderr, key);
+    expect(stderr).toMatch(/Created key \d+ .* written to standard output/);
+  });
+
+  test("the file it writes works as --env-file: the round trip", async () => {
+    expect((await run("generate", "--role", "Instance Administrator", "--out", "job.env")).code).toBe(0);
+    const { code, stdout } = await xsiamKeys(["check", "--env-file", "job.env"], { cwd: dir });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).key.id).toBe(
+      Number(parsedEnv(readFileSync(join(dir, "job.env"), "utf8")).XSIAM_API_KEY_ID),
+    );
+  });
+
+  test.each([
+    [[], "generate needs at least one --role"],
+    [["--role", "Viewer", "--level", "paranoid"], "--level must be advanced or standard"],
+    [["--role", "Viewer", "--expires", "someday"], "--expires must be a duration like 30d or an ISO date"],
+    [["--role", "Viewer", "--format", "yaml"], "--format must be env, json or raw"],
+  ])("%j is exit 1 and creates nothing", async (args, message) => {
+    const { code, stderr } = await run("generate", ...args);
+    expect(code).toBe(1);
+    expect(stderr).toContain(message);
+    expect(tenant.keys()).toHaveLength(1);
+  });
+
+  test("a key the API created cannot generate: exit 2, nothing created", async () => {
+    const minted = tenant.addKey({ roles: ["Instance Administrator"], createdViaApi: true });
+    writeFileSync(join(dir, "minted.env"), envLines(tenant, minted));
+    const { code, stderr } = await xsiamKeys(
+      ["generate", "--env-file", "minted.env", "--role", "Viewer", "--format", "raw"],
+      { cwd: dir },
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain("A key created by the API cannot create keys");
+    expect(tenant.keys()).toHaveLength(2);
+  });
+});
+
+describe("delete", () => {
+  test("--yes deletes; --dry-run shows and keeps", async () => {
+    const a = tenant.addKey({ roles: ["Viewer"] });
+    const b = tenant.addKey({ roles: ["Viewer"] });
+    const dry = await run("delete", String(a.id), "--dry-run");
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toEqual({ deleted: [], wouldDelete: [a.id], notFound: [] });
+    expect(tenant.keys()).toHaveLength(3);
+    const { code, stdout } = await run("delete", String(a.id), String(b.id), "999", "--yes");
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ deleted: [a.id, b.id], notFound: [999], updateCount: 2 });
+    expect(tenant.keys().map((key) => key.id)).toEqual([tenant.rootKey.id]);
+  });
+
+  test("without a terminal and without --yes it refuses, and deletes nothing", async () => {
+    const a = tenant.addKey({ roles: ["Viewer"] });
+    const { code, stderr } = await run("delete", String(a.id));
+    expect(code).toBe(1);
+    expect(stderr).toContain("there is no terminal to ask on");
+    expect(stderr).toContain("hint: add --yes");
+    expect(tenant.keys()).toHaveLength(2);
+  });
+
+  test("it never deletes the key it authenticates with", async () => {
+    const { code, stderr } = await run("delete", String(tenant.rootKey.id), "--yes");
+    expect(code).toBe(1);
+    expect(stderr).toContain(`refusing to delete key ${tenant.rootKey.id}`);
+    expect(tenant.keys()).toHaveLength(1);
+  });
+
+  test("an argument that is not an id is refused without being echoed", async () => {
+    const { code, stderr } = await run("delete", "pasted-sEcReT-key", "--yes");
+    expect(code).toBe(1);
+    expect(stderr).toContain("argument 1 is not a key id");
+    expect(stderr).not.toContain("pasted-sEcReT-key");
+  });
+});
+
+describe("rotate", () => {
+  /** A key the user holds in `app.env`, to rotate with the admin key. */
+  function heldKey() {
+    const key = tenant.addKey({
+      roles: ["Instance Administrator"],
+      comment: "export job",
+      expiration: Date.now() + 10 * DAY,
+    });
+    const text = envLines(tenant, key);
+    writeFileSync(join(dir, "app.env"), text, { mode: 0o640 });
+    return { key, text };
+  }
+  /** The key in app.env, and whether it authenticates: what the user holds. */
+  async function held() {
+    const env = parsedEnv(readFileSync(join(dir, "app.env"), "utf8"));
+    const { code } = await xsiamKeys(["check", "--env-file", "app.env"], { cwd: dir });
+    return { id: Number(env.XSIAM_API_KEY_ID), works: code === 0 };
+  }
+  const rotate = (id: number, ...args: string[]) =>
+    run("rotate", String(id), "--out", "app.env", "--force", ...args);
+
+  test("new key with the same roles, level and comment, handed over and checked; the old one deleted", async () => {
+    const { key } = heldKey();
+    const { code, stdout, stderr } = await rotate(key.id);
+    expect(code).toBe(0);
+    for (const step of [
+      "1/5 Reading key",
+      "2/5 Generating",
+      "3/5 Handing it over to app.env",
+      "4/5 Checking that key",
+      "5/5 Deleting key",
+    ])
+      expect(stderr).toContain(step);
+    const now = await held();
+    expect(now.works).toBe(true);
+    expect(now.id).not.toBe(key.id);
+    expect(stderr).toContain(
+      `You hold the new key ${now.id}, in app.env (mode 600, env). Key ${key.id} was deleted.`,
+    );
+    expect(tenant.keys().map((stored) => stored.id)).toEqual([tenant.rootKey.id, now.id]);
+    const fresh = tenant.keys().find((stored) => stored.id === now.id);
+    expect(fresh).toMatchObject({ roles: ["Instance Administrator"], securityLevel: "advanced" });
+    expect(fresh?.comment).toMatch(/^export job \[xsiam-sdk:[A-Za-z0-9]{16}\]$/);
+    // The old key's lifetime: about ten days.
+    expect((fresh?.expiresAt?.getTime() ?? 0) - Date.now()).toBeGreaterThan(9 * DAY);
+    expectNoKey(stdout + stderr, parsedEnv(readFileSync(join(dir, "app.env"), "utf8")).XSIAM_API_KEY ?? "?");
+  });
+
+  test("--keep-old keeps it and prints the command to delete it later", async () => {
+    const { key } = heldKey();
+    const { code, stderr } = await rotate(key.id, "--keep-old");
+    expect(code).toBe(0);
+    expect(stderr).toContain(`delete it later with: xsiam-keys delete ${key.id} --yes`);
+    expect(tenant.keys()).toHaveLength(3);
+  });
+
+  test("--dry-run changes nothing", async () => {
+    const { key, text } = heldKey();
+    expect((await rotate(key.id, "--dry-run")).code).toBe(0);
+    expect(readFileSync(join(dir, "app.env"), "utf8")).toBe(text);
+    expect(tenant.keys()).toHaveLength(2);
+  });
+
+  // A fault at each step: at the end the user holds exactly one working key.
+  test("generate fails: nothing changed, the old key is the one held (exit 3)", async () => {
+    const { key, text } = heldKey();
+    tenant.faults.inject("generate", { kind: "refuse", status: 502 }, { times: 20 });
+    const { code, stderr } = await rotate(key.id);
+    expect(code).toBe(3);
+    expect(stderr).toContain(`Nothing changed: you hold key ${key.id}.`);
+    expect(readFileSync(join(dir, "app.env"), "utf8")).toBe(text);
+    expect(await held()).toEqual({ id: key.id, works: true });
+    expect(tenant.keys()).toHaveLength(2);
+  });
+
+  test("the hand-over fails: the new key is deleted, the old key is the one held (exit 1)", async () => {
+    const { key } = heldKey();
+    writeFileSync(join(dir, "not-a-folder"), "");
+    const { code, stderr } = await run("rotate", String(key.id), "--out", "not-a-folder/app.env");
+    expect(code).toBe(1);
+    expect(stderr).toContain("could not be handed over (ENOTDIR); it was deleted, so nothing changed");
+    expect(stderr).toContain(`Nothing changed: you hold key ${key.id}.`);
+    expect(tenant.keys().map((stored) => stored.id)).toEqual([tenant.rootKey.id, key.id]);
+    expect(await held()).toEqual({ id: key.id, works: true });
+  });
+
+  test("the check gets 401: the new key is deleted and the file put back (exit 2)", async () => {
+    const { key, text } = heldKey();
+    // list call 1 reads the old key; calls 2 to 4 are the new key's checks.
+    tenant.faults.inject("list", { kind: "refuse", status: 401 }, { calls: [2, 3, 4] });
+    const { code, stderr } = await rotate(key.id);
+    expect(code).toBe(2);
+    expect(stderr).toContain("does not authenticate (HTTP 401)");
+    expect(stderr).toContain(
+      `It was deleted and app.env put back as it was. Nothing changed: you hold key ${key.id}.`,
+    );
+    expect(readFileSync(join(dir, "app.env"), "utf8")).toBe(text);
+    expect(statSync(join(dir, "app.env")).mode & 0o777).toBe(0o640);
+    expect(tenant.keys().map((stored) => stored.id)).toEqual([tenant.rootKey.id, key.id]);
+    expect(await held()).toEqual({ id: key.id, works: true });
+  });
+
+  test("deleting the old key fails: the new key is held and works; exit 4 says what to do", async () => {
+    const { key } = heldKey();
+    tenant.faults.inject("delete", { kind: "refuse", status: 503 }, { times: 3 });
+    const { code, stderr } = await rotate(key.id);
+    expect(code).toBe(4);
+    const now = await held();
+    expect(now.works).toBe(true);
+    expect(now.id).not.toBe(key.id);
+    expect(stderr).toContain(
+      `Key ${key.id} could not be deleted: delete it with xsiam-keys delete ${key.id} --yes`,
+    );
+    expect(tenant.keys().map((stored) => stored.id)).toEqual([tenant.rootKey.id, key.id, now.id]);
+  });
+
+  test("it refuses to rotate the key it authenticates with, and a key that does not exist", async () => {
+    expect((await rotate(tenant.rootKey.id)).stderr).toContain("refusing to rotate key");
+    const missing = await run("rotate", "424242", "--format", "raw");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("there is no key 424242 to rotate");
+    expect(existsSync(join(dir, "app.env"))).toBe(false);
+  });
+});

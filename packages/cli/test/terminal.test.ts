@@ -1,0 +1,109 @@
+// xsiam-keys in a real terminal (Debian's tmux): what a person sees, and answering the prompt the
+// way a person does, with the keyboard (send-keys), reading the screen back (capture-pane).
+import { execFileSync } from "node:child_process";
+import { createFakeTenant, type FakeTenant } from "@xsiam-sdk/testing";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { BIN, workspace } from "./helpers.js";
+
+const SOCKET = `xsiam-keys-test-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
+const screen = () => tmux("capture-pane", "-t", "cli", "-p");
+
+/** Waits until the screen shows `text`, and returns the screen. */
+async function waitFor(text: string, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const shown = screen();
+    if (shown.includes(text)) return shown;
+    if (Date.now() > deadline) throw new Error(`the screen never showed ${JSON.stringify(text)}:\n${shown}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Types a command line, as a person would, and presses Enter. */
+function type(line: string): void {
+  tmux("send-keys", "-t", "cli", "-l", line);
+  tmux("send-keys", "-t", "cli", "Enter");
+}
+
+let tenant: FakeTenant;
+beforeAll(async () => {
+  tenant = await createFakeTenant();
+  const dir = workspace(tenant);
+  tmux(
+    "new-session",
+    "-d",
+    "-s",
+    "cli",
+    "-x",
+    "180",
+    "-y",
+    "40",
+    "-c",
+    dir,
+    "env",
+    "-i",
+    `PATH=${process.env.PATH}`,
+    "TERM=xterm-256color",
+    "PS1=$ ",
+    "bash",
+    "--norc",
+    "--noprofile",
+  );
+  // Keys typed before the shell has set up its terminal are lost: wait for its prompt.
+  await waitFor("$");
+  type(`alias xsiam-keys='${process.execPath} ${BIN} --env-file admin.env'; clear`);
+});
+afterAll(async () => {
+  tmux("kill-server");
+  await tenant.close();
+});
+
+test("list shows a table with the columns a person reads", async () => {
+  type("xsiam-keys list");
+  const shown = await waitFor("1 key");
+  expect(shown).toMatch(/ID\s+LEVEL\s+ROLES\s+COMMENT\s+CREATED\s+EXPIRES\s+EXPIRES IN/);
+  expect(shown).toMatch(
+    new RegExp(`${tenant.rootKey.id}\\s+advanced\\s+Instance Administrator\\s+root key \\(console\\)`),
+  );
+  type("clear");
+});
+
+test("delete shows the key, asks, and deletes when the answer is y", async () => {
+  const doomed = tenant.addKey({ roles: ["Viewer"], comment: "old export key" });
+  type(`xsiam-keys delete ${doomed.id}`);
+  const asked = await waitFor("Delete this key? [y/N]");
+  expect(asked).toContain("To delete:");
+  expect(asked).toMatch(new RegExp(`${doomed.id}\\s+advanced\\s+Viewer\\s+old export key`));
+  expect(tenant.keys().map((key) => key.id)).toContain(doomed.id);
+  type("y");
+  await waitFor(`Deleted 1 key: ${doomed.id}.`);
+  expect(tenant.keys().map((key) => key.id)).not.toContain(doomed.id);
+  type("clear");
+});
+
+test("delete keeps the key when the answer is anything but yes", async () => {
+  const kept = tenant.addKey({ roles: ["Viewer"] });
+  type(`xsiam-keys delete ${kept.id}`);
+  await waitFor("[y/N]");
+  type("n");
+  await waitFor("Nothing was deleted.");
+  expect(tenant.keys().map((key) => key.id)).toContain(kept.id);
+  type("clear");
+});
+
+test("generate on a terminal without --out or --reveal does not print the key, and creates none", async () => {
+  const before = tenant.keys().length;
+  type("xsiam-keys generate --role Viewer");
+  const shown = await waitFor("refusing to show a new key on a terminal");
+  expect(shown).toContain("hint: write it to a file with --out FILE");
+  expect(shown).not.toMatch(/[A-Za-z0-9]{128}/);
+  expect(tenant.keys()).toHaveLength(before);
+  type("clear");
+});
+
+test("generate --out on a terminal: the screen shows where the key went, not the key", async () => {
+  type("xsiam-keys generate --role Viewer --out viewer.env");
+  const shown = await waitFor("written to viewer.env (mode 600, env)");
+  expect(shown).not.toMatch(/[A-Za-z0-9]{128}/);
+});
