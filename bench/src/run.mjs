@@ -9,6 +9,7 @@ import { measurePipeline } from "./pipeline.mjs";
 import { measureSigning } from "./signing.mjs";
 import { measureSize } from "./size.mjs";
 import { measureStartup } from "./startup.mjs";
+import { measureTenantLimit } from "./tenant-limit.mjs";
 
 const started = performance.now();
 const verdict = (met) => (met ? "met" : "**missed**");
@@ -122,6 +123,24 @@ report.push(
   step("cold (empty cache)", pipeline.cold),
   step("again, nothing changed", pipeline.cached),
   step("after editing the spec", pipeline.afterSpecEdit),
+);
+
+const tenantLimit = await measureTenantLimit();
+results.measures.tenantLimit = tenantLimit;
+const ok = (run) => run.share >= tenantLimit.target.minShare && run.tooMany === 0;
+const defaultRedis = tenantLimit.runs.filter((run) => run.name.includes("the default"));
+report.push(
+  "",
+  "### 7. Throughput under the tenant limit (a server that answers 429 past 10 requests in any 1000 ms)",
+  "",
+  "| limiter | processes | calls | seconds | requests/s | share of 10/s | 429s |",
+  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ...tenantLimit.runs.map(
+    (run) =>
+      `| ${run.name} | ${run.processes} | ${run.calls} | ${run.seconds.toFixed(2)} | ${run.rate.toFixed(2)} | ${(run.share * 100).toFixed(1)}% | ${run.tooMany} |`,
+  ),
+  "",
+  `Target: at least ${tenantLimit.target.minShare * 100}% of the limit with 0 429s, for the Redis limiter with its default margin: ${verdict(defaultRedis.every(ok))}.`,
 );
 
 results.durationSeconds = Math.round((performance.now() - started) / 1000);

@@ -31,14 +31,15 @@ function build(): { status: Record<string, string>; output: string } {
 }
 
 // The tasks the spec feeds; every other build task must not care about a spec edit. The CLI's
-// declarations are built against the client's types, so it is rebuilt after the client; the fake
-// tenant (testing) and auth are not.
+// and the Redis limiter's declarations are built against the client's types, so they are rebuilt
+// after the client; the fake tenant (testing) and auth are not.
 const specTasks = [
   "@xsiam-sdk/spec:lint:spec",
   "@xsiam-sdk/client:generate",
   "@xsiam-sdk/client:build",
   "@xsiam-sdk/cli:build",
   "@xsiam-sdk/docs:build",
+  "@xsiam-sdk/rate-limit-redis:build",
 ];
 const states = (status: Record<string, string>) => new Set(Object.values(status));
 const specPath = () => join(work, "spec/openapi.yaml");

@@ -113,7 +113,7 @@ describe.sequential("release round trip", () => {
       run("pnpm", ["release"], { cwd: workspace, env }),
     );
     expect(stdout + stderr).toContain("packages published successfully");
-    for (const name of ["auth", "client", "testing", "cli"]) {
+    for (const name of ["auth", "client", "testing", "cli", "rate-limit-redis"]) {
       const packument = (await (await fetch(`${registry.url}@xsiam-sdk%2f${name}`)).json()) as {
         "dist-tags": Record<string, string>;
       };

@@ -1,8 +1,10 @@
 export { type Fault, type FaultServer, faults, startFaultServer } from "./faults.js";
+export { type LimitedServer, startLimitedServer } from "./limited-server.js";
 export { checkPackage, expectPublishable, type PackageCheck } from "./package-check.js";
 export { getFreePort } from "./ports.js";
 export { isRunning, type PrismMock, type StartPrismOptions, specFile, startPrism } from "./prism.js";
 // Importing anything from here also brings the `inject("prismUrl")` typing into scope.
 export type { PrismContext } from "./prism-setup.js";
+export { type RedisServer, startRedis } from "./redis.js";
 export { type ReceivedRequest, startServer, type TestServer } from "./server.js";
 export { copyWorkspace, repositoryRoot } from "./workspace-copy.js";

@@ -1,0 +1,7 @@
+export {
+  createRedisRateLimiter,
+  type RedisRateLimiter,
+  type RedisRateLimiterOptions,
+  type RedisScripting,
+  XsiamRedisRateLimitError,
+} from "./redis-rate-limiter.js";
