@@ -1,6 +1,6 @@
 // `pnpm check:generated` must fail whenever the committed types and the spec disagree.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,7 @@ import { beforeEach, expect, test } from "vitest";
 
 const script = fileURLToPath(new URL("../scripts/generate.mjs", import.meta.url));
 const committed = fileURLToPath(new URL("../src/generated/openapi.ts", import.meta.url));
+const committedSpec = fileURLToPath(new URL("../src/generated/openapi.yaml", import.meta.url));
 
 function check(spec: string, out: string) {
   return spawnSync(process.execPath, [script, "--check", "--spec", spec, "--out", out], { encoding: "utf8" });
@@ -19,10 +20,13 @@ let spec: string;
 let out: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "check-generated-"));
-  spec = join(dir, "openapi.yaml");
-  out = join(dir, "openapi.ts");
+  mkdirSync(join(dir, "spec"));
+  mkdirSync(join(dir, "generated"));
+  spec = join(dir, "spec", "openapi.yaml");
+  out = join(dir, "generated", "openapi.ts");
   copyFileSync(specFile, spec);
   copyFileSync(committed, out);
+  copyFileSync(committedSpec, join(dir, "generated", "openapi.yaml"));
 });
 
 test("passes on the committed file and the current spec", () => {
@@ -55,4 +59,12 @@ test("fails when the committed file is missing", () => {
   const run = check(spec, join(dir, "absent.ts"));
   expect(run.status).toBe(1);
   expect(run.stderr).toMatch(/is missing/);
+});
+
+test("fails when the shipped copy of the spec differs from the spec", () => {
+  const copy = join(dir, "generated", "openapi.yaml");
+  writeFileSync(copy, `${readFileSync(copy, "utf8")}\n`);
+  const run = check(spec, out);
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(/openapi\.yaml is not a copy of .*openapi\.yaml; run `pnpm generate`/);
 });

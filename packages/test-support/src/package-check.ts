@@ -47,7 +47,15 @@ export async function checkPackage(packageDir: string): Promise<PackageCheck> {
     (message) => formatMessage(message, lint.pkg, { color: false }) ?? "",
   );
 
-  const attw = await run(attwBin, [packed.filename, "--profile", "esm-only", "--no-color"]).then(
+  // Data files in `exports` (the client's openapi.yaml) are no modules: attw has nothing to check there.
+  const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as {
+    exports?: Record<string, unknown>;
+  };
+  const dataEntrypoints = Object.entries(manifest.exports ?? {})
+    .filter(([, target]) => typeof target === "string" && !/\.(?:[cm]?js|json)$/.test(target))
+    .map(([entrypoint]) => entrypoint);
+  const exclude = dataEntrypoints.length > 0 ? ["--exclude-entrypoints", ...dataEntrypoints] : [];
+  const attw = await run(attwBin, [packed.filename, "--profile", "esm-only", "--no-color", ...exclude]).then(
     ({ stdout: report }) => ({ ok: true, report }),
     (error: { stdout?: string; stderr?: string }) => ({
       ok: false,
