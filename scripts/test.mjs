@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `pnpm test`: runs every package's tests, lint, type check and generated-types drift check through
-// turbo (all of them, even after a failure), then adds up the vitest JSON reports and prints the
-// totals as the last line: `N passed, N failed`. A failed check outside vitest counts as one failure.
+// `pnpm test`: runs every package's tests, lint, type check, generated-types drift check and the
+// spec compatibility gate through turbo (all of them, even after a failure), then adds up the
+// vitest JSON reports and prints the totals as the last line: `N passed, N failed`. A failed
+// check outside vitest counts as one failure.
 // Three tasks at a time: the suites start servers, browsers and other runtimes, and several
 // check timing, so packing more onto a small machine only adds contention.
 import { spawnSync } from "node:child_process";
@@ -29,6 +30,7 @@ const turbo = spawnSync(
     "lint",
     "typecheck",
     "check:generated",
+    "check:spec-compat",
     "test",
     "--continue",
     "--concurrency=3",
@@ -65,7 +67,7 @@ for (const dir of tested) {
 if (turbo.status !== 0 && failed === 0) {
   failed += 1;
   lines.push(
-    `  a lint, typecheck or check:generated task failed (turbo exited with ${turbo.status ?? turbo.signal})`,
+    `  a lint, typecheck, check:generated or check:spec-compat task failed (turbo exited with ${turbo.status ?? turbo.signal})`,
   );
 }
 process.stdout.write(`\nTest totals by package:\n${lines.join("\n")}\n`);

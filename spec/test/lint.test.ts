@@ -60,8 +60,7 @@ const violations: Array<[rule: string, mutate: (spec: Spec) => void]> = [
   [
     "no-invalid-media-type-examples",
     (s) =>
-      (generate(s).requestBody.content["application/json"].examples.withExpiration.value.request_data.roles =
-        []),
+      (generate(s).requestBody.content["application/json"].examples.nightlyJob.value.request_data.roles = []),
   ],
   ["no-invalid-parameter-examples", (s) => (s.components.parameters.Nonce.example = "short")],
   [

@@ -1,13 +1,15 @@
 // The README's examples, as written: every TypeScript block type-checks against the built
 // package, and every block that reads its connection from the environment runs against the mock.
+// The spec's TypeScript code samples, which the API reference shows, type-check the same way.
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import type { PrismContext } from "@xsiam-sdk/test-support";
+import { type PrismContext, specFile } from "@xsiam-sdk/test-support";
 import { describe, expect, expectTypeOf, inject, test } from "vitest";
+import { parse } from "yaml";
 import type { XsiamClientOptions } from "../src/index.js";
 
 const run = promisify(execFile);
@@ -30,16 +32,42 @@ test("the README has its four examples", () => {
   expect(blocks).toHaveLength(4);
 });
 
-test("every example type-checks as a consumer would compile it", async () => {
+/** Type-checks each source as its own module of a consumer's project; resolves when all pass. */
+function typeCheck(sources: readonly string[], name: string) {
   const dir = consumerDir();
-  const files = blocks.map((code, index) => {
-    const file = join(dir, `example-${index}.mts`);
+  const files = sources.map((code, index) => {
+    const file = join(dir, `${name}-${index}.mts`);
     writeFileSync(file, code);
     return file;
   });
   const tsc = join(packageDir, "node_modules/typescript/bin/tsc");
   const options = ["--noEmit", "--strict", "--target", "es2022", "--module", "nodenext", "--types", "node"];
-  await expect(run(process.execPath, [tsc, ...options, ...files], { cwd: dir })).resolves.toBeDefined();
+  return run(process.execPath, [tsc, ...options, ...files], { cwd: dir });
+}
+
+test("every example type-checks as a consumer would compile it", async () => {
+  await expect(typeCheck(blocks, "example")).resolves.toBeDefined();
+}, 60_000);
+
+type CodeSample = { lang: string; label: string; source: string };
+type Operation = { operationId: string; "x-codeSamples"?: CodeSample[] };
+
+test("every TypeScript code sample of the spec type-checks as a consumer would compile it", async () => {
+  const spec = parse(readFileSync(specFile, "utf8")) as {
+    paths: Record<string, Record<string, Operation>>;
+  };
+  const samples = Object.values(spec.paths)
+    .flatMap((methods) => Object.values(methods))
+    .flatMap((operation) => operation["x-codeSamples"] ?? [])
+    .filter((sample) => sample.lang === "TypeScript");
+  // One per operation: generate, list and delete.
+  expect(samples.map((sample) => sample.label)).toEqual(Array(3).fill("@xsiam-sdk/client"));
+  await expect(
+    typeCheck(
+      samples.map((sample) => sample.source),
+      "sample",
+    ),
+  ).resolves.toBeDefined();
 }, 60_000);
 
 describe("examples that read the environment run against the mock", () => {

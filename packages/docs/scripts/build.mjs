@@ -27,8 +27,9 @@ const build = spawnSync(
     template,
     "--title",
     "Cortex XSIAM API Keys: API reference",
-    // Redoc options: everything expanded (a two-endpoint API reads best fully open), and the
-    // x-codeSamples of the spec (@xsiam-sdk/client, curl) offered next to the payload.
+    // Redoc options: everything expanded, schemas and JSON samples (a three-endpoint API reads
+    // best fully open), and the x-codeSamples of the spec (@xsiam-sdk/client, curl) offered next
+    // to the payload.
     "--openapi",
     fileURLToPath(new URL("../redoc.json", import.meta.url)),
     "--lint-config=error",
@@ -47,10 +48,20 @@ if (build.status !== 0) {
 // Redoc's sidebar badge loads the Redocly logo from its CDN, with no option to turn it off: point
 // it at an empty inline image instead (the badge itself is hidden by template.hbs).
 const EMPTY_IMAGE = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E";
-const html = readFileSync(output, "utf8").replaceAll(
-  /https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g,
-  EMPTY_IMAGE,
-);
+// Redoc 3 opens a tag's group in the sidebar only once one of its operations is visited, and has no
+// option for it; with three operations, the group should be open from the start. Its sidebar items
+// open when their `expanded` is "true": set it on the tag groups Redoc builds.
+const TAG_GROUP = "n.push({type:`group`,label:d,link:i,routeSlug:i,items:f,";
+const built = readFileSync(output, "utf8");
+if (built.split(TAG_GROUP).length !== 2) {
+  process.stderr.write(
+    "docs: the sidebar's tag group code was not found once; update scripts/build.mjs for this Redoc version\n",
+  );
+  process.exit(1);
+}
+const html = built
+  .replace(TAG_GROUP, `${TAG_GROUP}expanded:\`true\`,`)
+  .replaceAll(/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g, EMPTY_IMAGE);
 if (html.includes("cdn.redoc.ly")) {
   process.stderr.write(
     "docs: the page still refers to cdn.redoc.ly; update scripts/build.mjs for this Redoc version\n",

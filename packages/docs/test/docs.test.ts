@@ -78,7 +78,35 @@ test("the title and the description of both key types and of advanced signing", 
     expect(text).toContain(phrase);
   }
   expect(await page.locator("img[alt*='logo' i]:visible").count()).toBe(0);
+  // Neither the vendor badge nor the frame it sat in shows in the sidebar.
+  const badge = page.locator('a[href^="https://redocly.com/redoc"]');
+  expect(await badge.isVisible()).toBe(false);
+  expect(await badge.locator("xpath=..").isVisible()).toBe(false);
   await screenshot("docs-overview.png");
+});
+
+test("the sidebar shows the three operations from the start, without a click", async () => {
+  for (const operation of ["Generate an API key", "List API keys", "Delete API keys"]) {
+    await page
+      .getByRole("link", { name: new RegExp(operation) })
+      .first()
+      .waitFor({ state: "visible" });
+  }
+});
+
+test("the command line section names every xsiam-keys command and the exit codes", async () => {
+  await page.getByRole("heading", { name: "Command line" }).waitFor();
+  const text = await visibleText();
+  for (const command of [
+    "xsiam-keys check",
+    "xsiam-keys list --role Viewer --expiring-within 7d",
+    "xsiam-keys generate --role Viewer --out viewer.env",
+    "xsiam-keys delete 5012",
+    "xsiam-keys rotate 5012 --out viewer.env --force",
+  ]) {
+    expect(text).toContain(command);
+  }
+  expect(text).toContain("4 a rotation that needs attention");
 });
 
 describe.each([
@@ -93,7 +121,8 @@ describe.each([
       "request_data.comment",
     ],
     sample: "await xsiam.apiKeys.generate(",
-    curl: '"security_level": "standard"',
+    curl: '"security_level": "advanced"',
+    example: ["nightly export job", "1797004800000"],
     screenshotName: "docs-generate.png",
   },
   {
@@ -103,6 +132,7 @@ describe.each([
     fields: ["request_data.filters", "request_data.search_from", "request_data.search_to"],
     sample: "await xsiam.apiKeys.list({",
     curl: '"operator": "contains"',
+    example: ['"lte"', "1795000000000"],
     screenshotName: "docs-list.png",
   },
   {
@@ -117,19 +147,20 @@ describe.each([
     ],
     sample: "await xsiam.apiKeys.delete([121, 134])",
     curl: '"operator": "in"',
+    example: ['"operator"', '"in"'],
     screenshotName: "docs-delete.png",
   },
-])("$operation", ({ operation, hash, path, fields, sample, curl, screenshotName }) => {
+])("$operation", ({ operation, hash, path, fields, sample, curl, example, screenshotName }) => {
   // Both operations are in the page; each in its own section, with the id its route names.
   const section = () => page.locator(`[id="${hash.slice(2)}"]`);
   // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point: what a reader sees.
   const sectionText = async () => (await section().innerText()).replaceAll("\u200b", "");
 
   test("is listed and shows its request fields", async () => {
-    const link = page.getByRole("link", { name: new RegExp(operation) }).first();
-    // The operations are in the sidebar's "API Keys" group, collapsed until it is opened.
-    if (!(await link.isVisible())) await page.getByText("API Keys", { exact: true }).first().click();
-    await link.click();
+    await page
+      .getByRole("link", { name: new RegExp(operation) })
+      .first()
+      .click();
     await section().getByRole("heading", { name: operation }).waitFor();
     expect(page.url()).toContain(hash);
     // Nested fields render progressively; Redoc puts zero-width spaces after the dots of their names.
@@ -148,13 +179,36 @@ describe.each([
     expect(
       await section().getByText('import { createXsiamClient } from "@xsiam-sdk/client"').isVisible(),
     ).toBe(true);
+    // Above the sample, the request example's description, which says it is what the samples send.
+    await section().getByText("What the code samples send").first().waitFor({ state: "visible" });
     await screenshot(screenshotName);
     // Switch the sample's language to curl, check it, and switch back.
     await section().getByText("@xsiam-sdk/client", { exact: true }).click();
     await page.getByText("curl (standard key)", { exact: true }).last().click();
     await section().getByText(curl).first().waitFor({ state: "visible" });
     expect(await sectionText()).toContain('-H "Authorization: $XSIAM_API_KEY"');
+    // Long lines wrap inside the panel: none of a sample is hidden past its right edge.
+    const overflowing = await section()
+      .locator("pre")
+      .evaluateAll((blocks) =>
+        blocks
+          .filter((block) => block.clientWidth > 0 && block.scrollWidth > block.clientWidth)
+          .map((block) => block.textContent?.slice(0, 60)),
+      );
     await section().getByText("curl (standard key)", { exact: true }).click();
+    await page.getByText("@xsiam-sdk/client", { exact: true }).last().click();
+    await section().getByText(sample).first().waitFor({ state: "visible" });
+    expect(overflowing).toEqual([]);
+  });
+
+  test("shows a request payload that sends what the code sample sends", async () => {
+    await section().getByText("@xsiam-sdk/client", { exact: true }).click();
+    await page.getByText("Payload", { exact: true }).last().click();
+    // Only the payload has these values: the samples compute times and name no operator.
+    for (const fragment of example) {
+      await section().getByText(fragment).first().waitFor({ state: "visible" });
+    }
+    await section().getByText("Payload", { exact: true }).first().click();
     await page.getByText("@xsiam-sdk/client", { exact: true }).last().click();
     await section().getByText(sample).first().waitFor({ state: "visible" });
   });
@@ -178,23 +232,6 @@ describe.each([
     await section().getByText('"Public API request unauthorized"').waitFor({ state: "visible" });
     expect(await sectionText()).toContain('"err_code": 401');
   });
-});
-
-test("the sidebar lists the three operations", async () => {
-  const group = page.getByText("API Keys", { exact: true }).first();
-  if (
-    !(await page
-      .getByRole("link", { name: /List API keys/ })
-      .first()
-      .isVisible())
-  )
-    await group.click();
-  for (const operation of ["Generate an API key", "List API keys", "Delete API keys"]) {
-    await page
-      .getByRole("link", { name: new RegExp(operation) })
-      .first()
-      .waitFor({ state: "visible" });
-  }
 });
 
 test("nothing was requested beyond 127.0.0.1, nothing was refused, nothing failed", () => {

@@ -100,6 +100,13 @@ describe.sequential("release round trip", () => {
     expect(version).not.toBe(before);
     expect(read("auth").version).toBe(version);
     expect(readFileSync(join(workspace, "packages/client/CHANGELOG.md"), "utf8")).toContain("Round trip.");
+    // The spec as released becomes the baseline that check:spec-compat compares later edits with.
+    expect(JSON.parse(readFileSync(join(workspace, "spec/baseline/release.json"), "utf8"))).toEqual({
+      "@xsiam-sdk/client": version,
+    });
+    expect(readFileSync(join(workspace, "spec/baseline/openapi.yaml"), "utf8")).toBe(
+      readFileSync(join(workspace, "spec/openapi.yaml"), "utf8"),
+    );
     expect(
       readdirSync(join(workspace, ".changeset")).filter(
         (file) => file.endsWith(".md") && file !== "README.md",
