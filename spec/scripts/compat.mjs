@@ -22,6 +22,7 @@ const { values } = parseArgs({ options: { root: { type: "string", default: join(
 const root = resolve(values.root);
 const specFile = join(root, "spec/openapi.yaml");
 const baselineFile = join(root, "spec/baseline/openapi.yaml");
+const configFile = join(root, "redocly.yaml");
 const redocly = createRequire(import.meta.url).resolve("@redocly/cli/bin/cli.js");
 const CLIENT = "@xsiam-sdk/client";
 const RANK = { none: 0, patch: 1, minor: 2, major: 3 };
@@ -191,7 +192,19 @@ function main() {
   }
   const run = spawnSync(
     process.execPath,
-    [redocly, "diff", baselineFile, specFile, "--format", "json", "--fail-on", "none"],
+    // The repository's redocly.yaml, wherever this runs from: it turns on the diff rules.
+    [
+      redocly,
+      "diff",
+      baselineFile,
+      specFile,
+      "--config",
+      configFile,
+      "--format",
+      "json",
+      "--fail-on",
+      "none",
+    ],
     {
       encoding: "utf8",
       env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },

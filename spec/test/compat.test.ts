@@ -42,7 +42,9 @@ function gate(copy: string, edit: (spec: string) => string) {
   const after = edit(before);
   expect(after, "the edit changed nothing").not.toBe(before);
   writeFileSync(file, after);
-  return spawnSync(process.execPath, [script, "--root", copy], { encoding: "utf8" });
+  // From the copy's root, where its redocly.yaml is: the lint config, which must also turn on the
+  // diff rules, or redocly rates every change a patch.
+  return spawnSync(process.execPath, [script, "--root", copy], { encoding: "utf8", cwd: copy });
 }
 
 const majorChangeset = (copy: string) =>
