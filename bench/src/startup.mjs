@@ -2,6 +2,7 @@
 // for @xsiam-sdk/client and for bare openapi-fetch, interleaved.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { interleaved } from "./interleaved.mjs";
 
 const run = promisify(execFile);
 const SAMPLES = 21;
@@ -14,30 +15,11 @@ async function importTime(specifier) {
   return Number(stdout) * 1e6;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
-
 export async function measureStartup() {
-  const client = [];
-  const bare = [];
-  for (let sample = 0; sample < SAMPLES; sample++) {
-    // Alternate which goes first, so neither always gets the warmer disk cache.
-    const order = sample % 2 ? ["client", "bare"] : ["bare", "client"];
-    for (const which of order) {
-      (which === "client" ? client : bare).push(
-        await importTime(which === "client" ? "@xsiam-sdk/client" : "openapi-fetch"),
-      );
-    }
-  }
-  const ratios = client.map((time, index) => time / (bare[index] ?? time));
-  const summary = (name, samples) => ({
-    name,
-    min: Math.min(...samples),
-    median: median(samples),
-    max: Math.max(...samples),
-  });
-  return {
-    client: summary("import @xsiam-sdk/client", client),
-    bare: summary("import openapi-fetch", bare),
-    ratio: median(ratios),
-  };
+  const { baseline, subject, ratio } = await interleaved(
+    SAMPLES,
+    { name: "import openapi-fetch", measure: () => importTime("openapi-fetch") },
+    { name: "import @xsiam-sdk/client", measure: () => importTime("@xsiam-sdk/client") },
+  );
+  return { client: subject, bare: baseline, ratio };
 }

@@ -9,13 +9,12 @@
 // @xsiam-sdk/client by a major version: it names each change in words and prints a Markdown
 // summary for the changeset. Otherwise exits 0; when the client's types would change, it asks
 // for a minor or patch changeset.
-import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
+import { redoclyJson } from "./redocly.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { root: { type: "string", default: join(here, "..", "..") } } });
@@ -23,7 +22,6 @@ const root = resolve(values.root);
 const specFile = join(root, "spec/openapi.yaml");
 const baselineFile = join(root, "spec/baseline/openapi.yaml");
 const configFile = join(root, "redocly.yaml");
-const redocly = createRequire(import.meta.url).resolve("@redocly/cli/bin/cli.js");
 const CLIENT = "@xsiam-sdk/client";
 const RANK = { none: 0, patch: 1, minor: 2, major: 3 };
 
@@ -190,31 +188,10 @@ function main() {
     process.stdout.write("check:spec-compat: spec/openapi.yaml is the spec of the last release\n");
     return 0;
   }
-  const run = spawnSync(
-    process.execPath,
-    // The repository's redocly.yaml, wherever this runs from: it turns on the diff rules.
-    [
-      redocly,
-      "diff",
-      baselineFile,
-      specFile,
-      "--config",
-      configFile,
-      "--format",
-      "json",
-      "--fail-on",
-      "none",
-    ],
-    {
-      encoding: "utf8",
-      env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
-    },
-  );
-  let report;
-  try {
-    report = JSON.parse(run.stdout);
-  } catch {
-    process.stderr.write(`check:spec-compat: redocly diff failed:\n${run.stderr}\n`);
+  // The repository's redocly.yaml, wherever this runs from: it turns on the diff rules.
+  const { report, stderr } = redoclyJson("diff", [baselineFile, specFile, "--fail-on", "none"], configFile);
+  if (report === undefined) {
+    process.stderr.write(`check:spec-compat: redocly diff failed:\n${stderr}\n`);
     return 1;
   }
   const [base, revision] = [parse(baseText), parse(revisionText)];

@@ -64,16 +64,7 @@ export async function generate(context: Context): Promise<number> {
     throw new CliError("generate needs at least one --role", EXIT.usage, 'for example: --role "Viewer"');
   const securityLevel = levelOf(values.level) ?? "advanced";
   const expires = values.expires === undefined ? undefined : expiryOf(values.expires as string, Date.now());
-  const destination = plan(
-    {
-      out: values.out as string | undefined,
-      format: values.format as string | undefined,
-      force: values.force === true,
-      reveal: values.reveal === true,
-      json: values.json === true,
-    },
-    output,
-  );
+  const destination = plan(values, output);
   const xsiam = await context.client();
   const key = await output.wait("Generating a key", () =>
     xsiam.apiKeys.generate({

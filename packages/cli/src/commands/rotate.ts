@@ -64,16 +64,7 @@ export async function rotate(context: Context): Promise<number> {
       "rotate it with another key (one created in the console)",
     );
   }
-  const destination = plan(
-    {
-      out: values.out as string | undefined,
-      format: values.format as string | undefined,
-      force: values.force === true,
-      reveal: values.reveal === true,
-      json: values.json === true,
-    },
-    output,
-  );
+  const destination = plan(values, output);
   const step = (n: number, text: string) =>
     output.note(`${output.style(`${n}/${STEPS}`, "cyan", "stderr")} ${text}`);
   const youHold = (text: string) => output.note(`${output.style("→", "bold", "stderr")} ${text}`);

@@ -12,6 +12,7 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import type { GeneratedApiKey } from "@xsiam-sdk/client";
+import type { Context } from "./context.js";
 import { CliError } from "./errors.js";
 import type { Output } from "./output.js";
 
@@ -28,19 +29,18 @@ export type Destination =
 type Previous = { content: Buffer; mode: number } | undefined;
 
 /**
- * Decides where the new key goes, and refuses (before any request) what would lose it or show it:
- * an existing file without `--force`, or a terminal without `--out` or `--reveal`.
+ * Decides where the new key goes, from the command's `--out`, `--format`, `--force`, `--reveal`
+ * and `--json`, and refuses (before any request) what would lose it or show it: an existing file
+ * without `--force`, or a terminal without `--out` or `--reveal`.
  */
-export function plan(
-  options: {
-    out?: string | undefined;
-    format?: string | undefined;
-    force?: boolean | undefined;
-    reveal?: boolean | undefined;
-    json?: boolean | undefined;
-  },
-  output: Output,
-): Destination {
+export function plan(values: Context["values"], output: Output): Destination {
+  const options = {
+    out: values.out as string | undefined,
+    format: values.format as string | undefined,
+    force: values.force === true,
+    reveal: values.reveal === true,
+    json: values.json === true,
+  };
   const format = (options.format ??
     (options.json && options.out === undefined ? "json" : "env")) as KeyFormat;
   if (!FORMATS.includes(format)) {
