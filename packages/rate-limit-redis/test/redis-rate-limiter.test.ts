@@ -243,22 +243,30 @@ test.each([
   expect(() => createRedisRateLimiter(options as never)).toThrow(expect.objectContaining({ field }));
 });
 
-test("the README's example runs as written", async () => {
+test.each([
+  [0, "node-redis, from a URL"],
+  [1, "ioredis, through the two-function adapter"],
+])("the README's example %i runs as written (%s)", async (index) => {
   const { readFileSync, writeFileSync, rmSync } = await import("node:fs");
   const { execFile } = await import("node:child_process");
   const { promisify } = await import("node:util");
   const { createFakeTenant } = await import("@xsiam-sdk/testing");
   const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-  const example = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? "")[0] ?? "";
-  const file = new URL("./readme-example.generated.mjs", import.meta.url);
-  // A call where the example says calls go, so that the run shows the limiter at work.
-  writeFileSync(
-    file,
-    example.replace(
+  const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? "");
+  expect(examples).toHaveLength(2);
+  const example = examples[index] ?? "";
+  const file = new URL(`./readme-example-${index}.generated.mjs`, import.meta.url);
+  const script = example
+    // A call where the example says calls go, so that the run shows the limiter at work.
+    .replace(
       "await rateLimit.close();",
       "console.log((await xsiam.apiKeys.list()).length);\nawait rateLimit.close();",
-    ),
-  );
+    )
+    // Without the fallback, that call succeeds only if the example's client really ran the script at Redis.
+    .replace('key: "xsiam:rate:mytenant",', 'key: "xsiam:rate:mytenant", onRedisFailure: "fail",');
+  expect(script).toContain("apiKeys.list()");
+  expect(script).toContain('onRedisFailure: "fail"');
+  writeFileSync(file, script);
   const tenant = await createFakeTenant();
   try {
     const { stdout } = await promisify(execFile)(process.execPath, [file.pathname], {
