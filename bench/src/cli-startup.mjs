@@ -1,6 +1,7 @@
 // Measure 5: start-up of the command-line tool. `xsiam-keys --version` against `node -e 0` (the
 // floor: node itself), each in a fresh process, interleaved. Target: at most 1.3× the floor.
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -8,10 +9,9 @@ import { interleaved } from "./interleaved.mjs";
 
 const run = promisify(execFile);
 const SAMPLES = 31;
-const bin = join(
-  dirname(createRequire(import.meta.url).resolve("@xsiam-sdk/cli/package.json")),
-  "dist/bin.js",
-);
+// The file a user's `xsiam-keys` runs: the package's `bin`.
+const manifest = createRequire(import.meta.url).resolve("@xsiam-sdk/cli/package.json");
+const bin = join(dirname(manifest), JSON.parse(readFileSync(manifest, "utf8")).bin["xsiam-keys"]);
 
 async function wallTime(args) {
   const started = process.hrtime.bigint();

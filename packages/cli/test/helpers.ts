@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { FakeTenant, UsableKey } from "@xsiam-sdk/testing";
 
 /** The built bin, as npm would install it. */
-export const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+export const BIN = fileURLToPath(new URL("../bin/xsiam-keys.js", import.meta.url));
 
 export interface Run {
   code: number | null;

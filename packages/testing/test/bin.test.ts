@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { createXsiamClientFromEnv } from "@xsiam-sdk/client";
 import { expect, test } from "vitest";
 
-const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+const bin = fileURLToPath(new URL("../bin/xsiam-fake-tenant.js", import.meta.url));
 
 test("prints XSIAM_* lines on stdout that a client can use, then stops on SIGINT", async () => {
   const child = spawn(process.execPath, [bin, "--level", "standard", "--list-casing", "lower"], {

@@ -4,5 +4,7 @@ import { expect, test } from "vitest";
 
 test("the published tarball is publint and attw clean and ships the bin", async () => {
   const { files } = await expectPublishable(fileURLToPath(new URL("..", import.meta.url)));
-  expect(files).toEqual(expect.arrayContaining(["dist/bin.js", "dist/index.js", "dist/index.d.ts"]));
+  expect(files).toEqual(
+    expect.arrayContaining(["bin/xsiam-fake-tenant.js", "dist/bin.js", "dist/index.js", "dist/index.d.ts"]),
+  );
 }, 60_000);
