@@ -93,7 +93,14 @@ function words(change, verdict, base, revision) {
   const place = placeOf(change.path, change.kind === "removed" ? base : revision);
   const field = place.field.join(".");
   const of = place.operation ? ` (${place.operation})` : "";
+  const side = place.side ?? "schema";
+  // The values of one side's list that the other side's lacks (enum values, required names).
   const values = (value) => (Array.isArray(value) ? value : []);
+  const lacking = (from, other) => values(from).filter((value) => !values(other).includes(value));
+  const lost = lacking(change.base?.value, change.revision?.value);
+  const gained = lacking(change.revision?.value, change.base?.value);
+  const eachField = (names, what) =>
+    names.map((name) => `${side} field ${[...place.field, name].join(".")} ${what}${of}`).join("; ");
   switch (verdict.ruleId) {
     case "path-removed": {
       const operations = Object.values(change.base?.value ?? {})
@@ -105,44 +112,19 @@ function words(change, verdict, base, revision) {
     }
     case "operation-removed":
       return `operation ${change.base?.value?.operationId ?? place.operation} removed`;
-    case "enum-values-removed": {
-      const lost = values(change.base?.value).filter(
-        (value) => !values(change.revision?.value).includes(value),
-      );
-      return `${place.side ?? "schema"} enum ${field || "value"} lost ${lost.join(", ")}${of}`;
-    }
+    case "enum-values-removed":
+      return `${side} enum ${field || "value"} lost ${lost.join(", ")}${of}`;
     case "enum-values-added": {
-      const gained = values(change.revision?.value).filter(
-        (value) => !values(change.base?.value).includes(value),
-      );
       const component = componentOf(verdict.location?.pointer);
       if (component && inResponses(revision).has(`schemas/${component}`)) {
-        return `enum ${component} gained ${gained.join(", ")}, and replies use it (as well as ${place.side ?? "schema"} ${field || "value"}${of})`;
+        return `enum ${component} gained ${gained.join(", ")}, and replies use it (as well as ${side} ${field || "value"}${of})`;
       }
-      return `${place.side ?? "schema"} enum ${field || "value"} gained ${gained.join(", ")}${of}`;
+      return `${side} enum ${field || "value"} gained ${gained.join(", ")}${of}`;
     }
-    case "required-properties-added": {
-      const added = values(change.revision?.value).filter(
-        (name) => !values(change.base?.value).includes(name),
-      );
-      return added
-        .map(
-          (name) =>
-            `${place.side ?? "schema"} field ${[...place.field, name].join(".")} became required${of}`,
-        )
-        .join("; ");
-    }
-    case "required-properties-removed": {
-      const dropped = values(change.base?.value).filter(
-        (name) => !values(change.revision?.value).includes(name),
-      );
-      return dropped
-        .map(
-          (name) =>
-            `${place.side ?? "schema"} field ${[...place.field, name].join(".")} is no longer always there${of}`,
-        )
-        .join("; ");
-    }
+    case "required-properties-added":
+      return eachField(gained, "became required");
+    case "required-properties-removed":
+      return eachField(lost, "is no longer always there");
     case "response-removed":
       return `${place.side ?? "response"} of ${place.operation} removed`;
     case undefined:
@@ -153,10 +135,10 @@ function words(change, verdict, base, revision) {
           .filter(Boolean);
         return operations.map((id) => `operation ${id} added`).join("; ") || `${place.operation} added`;
       }
-      if (field) return `${place.side ?? "schema"} field ${field} ${change.kind}${of}`;
+      if (field) return `${side} field ${field} ${change.kind}${of}`;
       return `${change.path.replace(/^#\//, "").split("/").map(decode).join(" ")} ${change.kind}`;
     default:
-      if (change.kind === "removed" && field) return `${place.side ?? "schema"} field ${field} removed${of}`;
+      if (change.kind === "removed" && field) return `${side} field ${field} removed${of}`;
       return `${place.side ? `${place.side} ` : ""}${field ? `${field}: ` : ""}${verdict.message.replaceAll("`", "")}${of}`;
   }
 }
@@ -202,13 +184,11 @@ function main() {
         ? change.verdicts
         : [{ ruleId: undefined, impact: change.impact, message: `${change.kind} ${change.property ?? ""}` }];
     for (const verdict of verdicts) {
-      const rule = PROJECT_RULES.find((candidate) => candidate.impact(change, verdict) !== undefined);
-      const impact = rule ? rule.impact(change, verdict) : verdict.impact;
-      changes.push({
-        impact,
-        text: words(change, verdict, base, revision),
-        rule: rule?.id ?? verdict.ruleId,
-      });
+      // The first project rule that has a say overrides redocly's impact.
+      const own = PROJECT_RULES.map((rule) => rule.impact(change, verdict)).find(
+        (impact) => impact !== undefined,
+      );
+      changes.push({ impact: own ?? verdict.impact, text: words(change, verdict, base, revision) });
     }
   }
   const bump = changes.reduce(
