@@ -110,17 +110,18 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
 export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
   if (typeof options !== "object" || options === null)
     throw new XsiamValidationError("options", "must be an object");
-  const {
-    url,
-    client: given,
-    key,
-    requestsPerSecond = 10,
-    marginMs = 5,
-    onRedisFailure = "fallback",
-    redisTimeoutMs = 500,
-    retryRedisAfterMs = 1_000,
-    logger,
-  } = options;
+  // Own properties only, as the client reads its options: a polluted Object.prototype sets none.
+  const own = <K extends keyof RedisRateLimiterOptions>(name: K): RedisRateLimiterOptions[K] | undefined =>
+    Object.hasOwn(options, name) ? options[name] : undefined;
+  const url = own("url");
+  const given = own("client");
+  const key = own("key");
+  const requestsPerSecond = own("requestsPerSecond") ?? 10;
+  const marginMs = own("marginMs") ?? 5;
+  const onRedisFailure = own("onRedisFailure") ?? "fallback";
+  const redisTimeoutMs = own("redisTimeoutMs") ?? 500;
+  const retryRedisAfterMs = own("retryRedisAfterMs") ?? 1_000;
+  const logger = own("logger");
   if ((url === undefined) === (given === undefined))
     throw new XsiamValidationError("url", "or client is required (one of them)");
   if (typeof key !== "string" || key === "")

@@ -142,6 +142,55 @@ describe("Redis killed mid-run and restarted", () => {
   });
 });
 
+describe("a polluted Object.prototype sets no option", () => {
+  async function polluted<T>(name: string, value: unknown, run: () => Promise<T>): Promise<T> {
+    Object.defineProperty(Object.prototype, name, { value, configurable: true, writable: true });
+    try {
+      return await run();
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)[name];
+    }
+  }
+  const warned: string[] = [];
+  // Each value, if it were read, would throw, reject the call, or be seen in `warned`.
+  test.each<[string, unknown]>([
+    ["client", { evalSha: () => Promise.resolve(0), eval: () => Promise.resolve(0) }],
+    ["requestsPerSecond", -1],
+    ["marginMs", -1],
+    ["onRedisFailure", "fail"],
+    ["redisTimeoutMs", -1],
+    ["retryRedisAfterMs", -1],
+    ["logger", { warn: (message: string) => warned.push(message) }],
+  ])("%s", async (name, value) => {
+    const down = await polluted(name, value, async () => {
+      const created = createRedisRateLimiter({ url: "redis://127.0.0.1:1", key: budget() });
+      limiters.push(created);
+      await created.acquire();
+      return created;
+    });
+    expect(down.mode).toBe("fallback");
+    expect(warned).toEqual([]);
+  });
+
+  test("url, beside a client", async () => {
+    const scripting = { evalSha: () => Promise.resolve(0), eval: () => Promise.resolve(0) };
+    const shared = await polluted("url", "redis://127.0.0.1:1", async () => {
+      const created = createRedisRateLimiter({ client: scripting, key: budget() });
+      await created.acquire();
+      return created;
+    });
+    expect(shared.mode).toBe("shared");
+  });
+
+  test("key", async () => {
+    await polluted("key", "xsiam:polluted", async () => {
+      expect(() => createRedisRateLimiter({ url: "redis://127.0.0.1:1" } as never)).toThrow(
+        expect.objectContaining({ field: "key" }),
+      );
+    });
+  });
+});
+
 describe("waiting", () => {
   test("a waiter that aborts rejects with XsiamAbortError and passes its slot on; the rest keep their order", async () => {
     const shared = limiter({ requestsPerSecond: 20 });
