@@ -6,10 +6,9 @@
 // with the 429 count. Runs have 10n + 1 calls, so that a limiter that lets requests through in
 // bursts of 10 is measured over whole windows.
 
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { startLimitedServer, startRedis } from "@xsiam-sdk/test-support";
+import { runJsonScript, startLimitedServer, startRedis } from "@xsiam-sdk/test-support";
 
 const worker = fileURLToPath(
   new URL("../../packages/rate-limit-redis/test/fixtures/worker.mjs", import.meta.url),
@@ -18,23 +17,8 @@ const cwd = fileURLToPath(new URL("../../packages/rate-limit-redis/", import.met
 const LIMIT = 10;
 
 function runWorker(server, redisUrl, calls, key, marginMs) {
-  const args = [
-    worker,
-    server,
-    redisUrl,
-    String(calls),
-    key,
-    ...(marginMs === undefined ? [] : [String(marginMs)]),
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "inherit"] });
-    let stdout = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", () => resolve(JSON.parse(stdout)));
-  });
+  const margin = marginMs === undefined ? [] : [String(marginMs)];
+  return runJsonScript(worker, [server, redisUrl, String(calls), key, ...margin], cwd);
 }
 
 async function measure(name, processes, calls, redisUrl, marginMs) {

@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { runJsonScript } from "@xsiam-sdk/test-support";
 
 const worker = fileURLToPath(new URL("./fixtures/worker.mjs", import.meta.url));
 
@@ -19,25 +19,12 @@ export function runWorker(
   key: string,
   marginMs?: number,
 ): Promise<WorkerReport> {
-  return new Promise((resolve, reject) => {
-    const margin = marginMs === undefined ? [] : [String(marginMs)];
-    const child = spawn(process.execPath, [worker, server, redisUrl, String(calls), key, ...margin], {
-      cwd: fileURLToPath(new URL("..", import.meta.url)),
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      try {
-        resolve({ code, ...JSON.parse(stdout) });
-      } catch {
-        reject(new Error(`a worker exited with ${code} and printed: ${stdout}`));
-      }
-    });
-  });
+  const margin = marginMs === undefined ? [] : [String(marginMs)];
+  return runJsonScript<WorkerReport>(
+    worker,
+    [server, redisUrl, String(calls), key, ...margin],
+    fileURLToPath(new URL("..", import.meta.url)),
+  );
 }
 
 /** The most arrivals within any `windowMs`. */

@@ -1,4 +1,5 @@
 export { type Fault, type FaultServer, faults, startFaultServer } from "./faults.js";
+export { runJsonScript } from "./json-script.js";
 export { type LimitedServer, startLimitedServer } from "./limited-server.js";
 export { checkPackage, expectPublishable, type PackageCheck } from "./package-check.js";
 export { getFreePort } from "./ports.js";
