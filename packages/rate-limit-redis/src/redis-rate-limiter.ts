@@ -86,6 +86,11 @@ function positive(name: string, value: number, max: number): number {
   return value;
 }
 
+/** The error of a wait that ended before its slot: aborted by the caller, or the limiter closed. */
+function notWaited(message: string, cause?: unknown): XsiamAbortError {
+  return new XsiamAbortError(message, { cause, attempts: 0, maxAttempts: 0 });
+}
+
 /** Rejects after `ms` unless `work` settles first. */
 function within<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -271,22 +276,9 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
       return mode;
     },
     acquire(signal) {
-      if (closed)
-        return Promise.reject(
-          new XsiamAbortError(`${PREFIX} the limiter is closed`, {
-            cause: undefined,
-            attempts: 0,
-            maxAttempts: 0,
-          }),
-        );
+      if (closed) return Promise.reject(notWaited(`${PREFIX} the limiter is closed`));
       if (signal?.aborted) {
-        return Promise.reject(
-          new XsiamAbortError("aborted while waiting for the rate limit", {
-            cause: signal.reason,
-            attempts: 0,
-            maxAttempts: 0,
-          }),
-        );
+        return Promise.reject(notWaited("aborted while waiting for the rate limit", signal.reason));
       }
       return new Promise<void>((resolve, reject) => {
         const waiter: Waiter = {
@@ -295,13 +287,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
           signal,
           onAbort: () => {
             leave(waiter);
-            reject(
-              new XsiamAbortError("aborted while waiting for the rate limit", {
-                cause: signal?.reason,
-                attempts: 0,
-                maxAttempts: 0,
-              }),
-            );
+            reject(notWaited("aborted while waiting for the rate limit", signal?.reason));
             // Nobody left to give the reserved slot to: stop waiting for it.
             if (queue.length === 0 && sleeping) {
               clearTimeout(sleeping.timer);
@@ -322,13 +308,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
       }
       for (const waiter of queue.splice(0)) {
         waiter.signal?.removeEventListener("abort", waiter.onAbort);
-        waiter.reject(
-          new XsiamAbortError(`${PREFIX} the limiter was closed while the call waited`, {
-            cause: undefined,
-            attempts: 0,
-            maxAttempts: 0,
-          }),
-        );
+        waiter.reject(notWaited(`${PREFIX} the limiter was closed while the call waited`));
       }
       await redis.catch(() => undefined);
       if (owned) {
