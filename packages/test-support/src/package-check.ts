@@ -47,11 +47,10 @@ export async function checkPackage(packageDir: string): Promise<PackageCheck> {
     (message) => formatMessage(message, lint.pkg, { color: false }) ?? "",
   );
 
-  // Data files in `exports` (the client's openapi.yaml) are no modules: attw has nothing to check there.
-  const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as {
-    exports?: Record<string, unknown>;
-  };
-  const dataEntrypoints = Object.entries(manifest.exports ?? {})
+  // Data files in `exports` (the client's openapi.yaml) are no modules: attw has nothing to check
+  // there. The manifest is the packed one, as publint read it from the tarball.
+  const exports = (lint.pkg as { exports?: Record<string, unknown> }).exports;
+  const dataEntrypoints = Object.entries(exports ?? {})
     .filter(([, target]) => typeof target === "string" && !/\.(?:[cm]?js|json)$/.test(target))
     .map(([entrypoint]) => entrypoint);
   const exclude = dataEntrypoints.length > 0 ? ["--exclude-entrypoints", ...dataEntrypoints] : [];
