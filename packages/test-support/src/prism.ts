@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { getFreePort } from "./ports.js";
+import { stopChild } from "./stop.js";
 
 /** A running `prism mock` process. */
 export interface PrismMock {
@@ -72,7 +73,7 @@ async function launch(spec: string, port: number, startTimeoutMs: number): Promi
   const stop = async (): Promise<void> => {
     stopping = true;
     process.off("exit", killOnExit);
-    await terminate(child, exited);
+    await stopChild(child, exited);
   };
 
   const deadline = Date.now() + startTimeoutMs;
@@ -96,14 +97,6 @@ async function launch(spec: string, port: number, startTimeoutMs: number): Promi
   }
   await stop();
   throw new Error(`Prism did not answer on ${url} within ${startTimeoutMs} ms:\n${output}`);
-}
-
-async function terminate(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** Whether a process with this id is still running. */

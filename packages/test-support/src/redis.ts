@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { connect } from "node:net";
 import { getFreePort } from "./ports.js";
+import { stopChild } from "./stop.js";
 
 /** A running `redis-server`, with no persistence, on 127.0.0.1. */
 export interface RedisServer {
@@ -26,14 +27,6 @@ function answers(port: number): Promise<boolean> {
     socket.once("error", () => resolve(false));
     socket.once("close", () => resolve(false));
   });
-}
-
-async function ended(child: ChildProcess, exited: Promise<unknown>, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /**
@@ -80,7 +73,7 @@ export async function startRedis(port?: number): Promise<RedisServer> {
   }
   const stopWith = (signal: NodeJS.Signals) => async () => {
     process.off("exit", killOnExit);
-    await ended(child, exited, signal);
+    await stopChild(child, exited, signal);
   };
   return {
     url: `redis://127.0.0.1:${chosen}`,
