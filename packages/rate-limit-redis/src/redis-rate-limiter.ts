@@ -17,8 +17,8 @@ export interface RedisScripting {
 /** Options of `createRedisRateLimiter`. Give `url` or `client`. */
 export interface RedisRateLimiterOptions {
   /**
-   * A Redis URL, e.g. `redis://127.0.0.1:6379`: the limiter connects with the `redis` package and
-   * closes that connection in `close()`.
+   * A Redis URL, `redis://` or `rediss://`, e.g. `redis://127.0.0.1:6379` (checked when the limiter
+   * is created): the limiter connects with the `redis` package and closes that connection in `close()`.
    */
   url?: string | undefined;
   /** Or a client of the `redis` package (node-redis) you connect and close yourself. */
@@ -91,6 +91,15 @@ function notWaited(message: string, cause?: unknown): XsiamAbortError {
   return new XsiamAbortError(message, { cause, attempts: 0, maxAttempts: 0 });
 }
 
+/** The URL's protocol, e.g. `redis:`, or "" when it is no URL. */
+function protocolOf(url: unknown): string {
+  try {
+    return typeof url === "string" ? new URL(url).protocol : "";
+  } catch {
+    return "";
+  }
+}
+
 /** Rejects after `ms` unless `work` settles first. */
 function within<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -129,6 +138,14 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
   const logger = own("logger");
   if ((url === undefined) === (given === undefined))
     throw new XsiamValidationError("url", "or client is required (one of them)");
+  // Checked here, not left to the connection: a URL that cannot work would otherwise only fall
+  // back, and the parser's error keeps the whole URL, password included. The value is not shown.
+  if (url !== undefined && !["redis:", "rediss:"].includes(protocolOf(url))) {
+    throw new XsiamValidationError(
+      "url",
+      "must be a redis:// or rediss:// URL (its value is not shown: it may hold a password)",
+    );
+  }
   if (typeof key !== "string" || key === "")
     throw new XsiamValidationError("key", "must be a non-empty string");
   positive("requestsPerSecond", requestsPerSecond, 10_000);

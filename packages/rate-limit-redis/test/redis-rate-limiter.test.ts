@@ -1,6 +1,7 @@
 // The Redis limiter with a real Redis (Debian's redis-server on 127.0.0.1 and a free port, no
 // persistence, stopped by its pid), and processes that share one tenant budget.
 import { randomUUID } from "node:crypto";
+import { inspect } from "node:util";
 import { XsiamAbortError, XsiamValidationError } from "@xsiam-sdk/client";
 import { type RedisServer, startLimitedServer, startRedis } from "@xsiam-sdk/test-support";
 import { createClient } from "redis";
@@ -283,6 +284,23 @@ test("a client of your own works, and is not closed by close()", async () => {
   } finally {
     own.destroy();
   }
+});
+
+test.each([
+  "redis//:s3cret-pass@127.0.0.1:6379",
+  "http://:s3cret-pass@127.0.0.1:6379",
+  "redis://:s3cret-pass@127.0.0.1:port",
+  "s3cret-pass",
+])("a URL that cannot reach Redis is refused at once, without showing it: %s", (url) => {
+  let error: unknown;
+  try {
+    createRedisRateLimiter({ url, key: "k" });
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error).toBeInstanceOf(XsiamValidationError);
+  expect(error).toMatchObject({ field: "url" });
+  expect(inspect(error, { depth: 10, showHidden: true })).not.toContain("s3cret-pass");
 });
 
 test.each([
