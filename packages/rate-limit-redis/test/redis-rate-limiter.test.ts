@@ -88,11 +88,26 @@ describe("Redis killed mid-run and restarted", () => {
     const server = await startLimitedServer({ limit: 10 });
     const key = budget();
     try {
-      // 80 calls take about 8 s at the server's 10 per second, however the processes limit
-      // themselves meanwhile; Redis is back within about 3 s, so each process still has calls to
-      // make when it next tries Redis (every second), even on a loaded machine.
+      // Redis goes down only once both processes use it: on a loaded machine a process can take
+      // seconds to start, and one that starts after the outage never sees it. 80 calls take about
+      // 8 s at the server's 10 per second, however the processes limit themselves meanwhile, so
+      // each still has calls to make when it next tries Redis (every second) after the outage.
+      const watcher = createClient({ url: redis.url });
+      await watcher.connect();
+      const scriptClients = async () =>
+        String(await watcher.sendCommand(["CLIENT", "LIST"]))
+          .split("\n")
+          .filter((line) => /\bcmd=eval/.test(line))
+          .map((line) => /\bid=(\d+)/.exec(line)?.[1]);
+      const earlier = new Set(await scriptClients());
       const running = Promise.all([1, 2].map(() => runWorker(server.url, redis.url, 40, key)));
-      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      const deadline = Date.now() + 30_000;
+      while ((await scriptClients()).filter((id) => !earlier.has(id)).length < 2) {
+        if (Date.now() > deadline) throw new Error("the two processes did not reach Redis within 30 s");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await watcher.quit();
+      await new Promise((resolve) => setTimeout(resolve, 300));
       await redis.kill();
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       redis = await startRedis(redis.port);
