@@ -58,19 +58,20 @@ report.push(
 
 const size = await measureSize();
 results.measures.size = size;
-const row = (name, measure) => `| ${name} | ${bytes(measure.minified)} | ${bytes(measure.brotli)} |`;
+const row = (name, measure) =>
+  `| ${name} | ${bytes(measure.eager.minified)} | ${bytes(measure.eager.brotli)} | ${bytes(measure.total.brotli)} |`;
 report.push(
   "",
-  "### 3. Bundle size (a consumer that imports `createXsiamClient` and makes one call; esbuild, minified, brotli)",
+  "### 3. Bundle size (a consumer that imports `createXsiamClient` and makes one call; esbuild with code splitting, minified, each chunk brotli)",
   "",
-  "| bundle | minified | brotli |",
-  "| --- | ---: | ---: |",
+  "| bundle | minified, eager | brotli, eager | brotli, with lazy chunks |",
+  "| --- | ---: | ---: | ---: |",
   row("bare openapi-fetch consumer", size.bareOpenapiFetch),
   row("@xsiam-sdk/client consumer (client + auth + openapi-fetch)", size.clientConsumer),
   row("client + auth alone (openapi-fetch left out)", size.clientAndAuth),
   "",
-  `Target: client + auth at most ${bytes(size.target.maxBrotliBytes)} brotli: ${verdict(size.clientAndAuth.brotli <= size.target.maxBrotliBytes)}. ` +
-    "The budget `pnpm test` enforces is in packages/client/.size-limit.json.",
+  `Target: client + auth at most ${bytes(size.target.maxBrotliBytes)} brotli: ${verdict(size.clientAndAuth.eager.brotli <= size.target.maxBrotliBytes)}. ` +
+    "The budget `pnpm test` enforces is in packages/client/size-budget.json (eager bytes; rotation loads lazily).",
   "",
   `Where client + auth come from (minified bytes per source module): ${Object.entries(
     size.clientAndAuth.modules,

@@ -32,6 +32,7 @@ import {
   listBody,
 } from "./internal/validate.js";
 import { DEFAULT_RETRY_POLICY, type RetryOptions, type RetryPolicy, retryPolicy } from "./reliability.js";
+import type { RotateOptions, RotateResult } from "./rotation.js";
 
 /** Options every method accepts for one call; the retry options override the client's. */
 export interface CallOptions extends RetryOptions {
@@ -50,6 +51,13 @@ export interface GenerateOptions extends CallOptions {
    * became of it. Overrides the client's `reconcileGenerate`.
    */
   reconcile?: boolean | undefined;
+  /**
+   * Called before each generate request is sent, with the marker that request puts in the key's
+   * comment (`[xsiam-sdk:…]`). Record it where it outlives the process (a log line): if the process
+   * dies mid-call, the marker names the key to look for. Not called with `reconcile: false`, whose
+   * requests carry no marker.
+   */
+  onSend?: ((request: { readonly marker: string; readonly attempt: number }) => void) | undefined;
 }
 
 /** The API key endpoints, with checked inputs and typed errors. */
@@ -92,6 +100,24 @@ export interface ApiKeysApi {
    * if (key?.expiresAt && key.expiresAt.getTime() < Date.now() + 86_400_000) console.warn("expires within a day");
    */
   get(id: number, options?: CallOptions): Promise<ApiKeyInfo | undefined>;
+  /**
+   * Replaces key `id` so that the caller can never be left without a working key: reads the old
+   * key (roles, level, comment, expiry), generates the new one (exactly once), hands it over with
+   * your `handOver`, checks that it authenticates (with this client's base URL, child tenant and
+   * rate limiter), then deletes the old key unless `keepOld`. A step that fails, or a stop by
+   * `signal`, undoes what was done in reverse order, and the `XsiamRotateError` says exactly which
+   * keys exist, which one you hold, and what to delete. A key that never expires needs `expiresAt`.
+   *
+   * @example
+   * await xsiam.apiKeys.rotate(5012, {
+   *   handOver: async (key) => {
+   *     const previous = await vault.read("xsiam/export");
+   *     await vault.write("xsiam/export", { id: key.id, key: key.key });
+   *     return { undo: () => vault.write("xsiam/export", previous) };
+   *   },
+   * });
+   */
+  rotate(id: number, options: RotateOptions): Promise<RotateResult>;
 }
 
 const CALL_OPTIONS = [
@@ -183,6 +209,10 @@ export interface ApiKeysSettings {
   policy: RetryPolicy;
   /** Whether a failed generate finds out what became of its key (the client's `reconcileGenerate`). */
   reconcile: boolean;
+  /** The id of the key this client signs with. */
+  ownKeyId: number;
+  /** The methods of a client like this one (same connection, rate limiter, options) that signs with another key. */
+  clientFor(key: { apiKey: string; apiKeyId: number; securityLevel: SecurityLevel }): ApiKeysApi;
 }
 
 /** The convenience methods, over the openapi-fetch client `raw`. */
@@ -228,12 +258,16 @@ export function createApiKeysApi(raw: Client<paths>, settings: ApiKeysSettings):
     async generate(input, options) {
       const body = generateBody(input);
       const call = callOptions(options);
-      const own = options === undefined ? {} : ownCopy(options, ["reconcile"]);
+      const own = options === undefined ? {} : ownCopy(options, ["reconcile", "onSend"]);
       if (own.reconcile !== undefined && typeof own.reconcile !== "boolean") {
         throw new XsiamValidationError(
           "options.reconcile",
           `must be a boolean (got ${described(own.reconcile)})`,
         );
+      }
+      const { onSend } = own;
+      if (onSend !== undefined && typeof onSend !== "function") {
+        throw new XsiamValidationError("options.onSend", `must be a function (got ${described(onSend)})`);
       }
       if (!(own.reconcile ?? settings.reconcile)) return generateOnce(body, call);
 
@@ -249,6 +283,7 @@ export function createApiKeysApi(raw: Client<paths>, settings: ApiKeysSettings):
         const sent = {
           request_data: { ...body.request_data, expiration, comment: withMarker(comment, marker) },
         };
+        onSend?.({ marker, attempt: tries });
         try {
           return await generateOnce(sent, call);
         } catch (error) {
@@ -318,6 +353,12 @@ export function createApiKeysApi(raw: Client<paths>, settings: ApiKeysSettings):
     async get(id, options) {
       const keys = await api.list({ ids: [keyIdOf("id", id)] }, options);
       return keys.find((key) => key.id === id);
+    },
+
+    async rotate(id, options) {
+      // Loaded on first use: most programs never rotate, and it is a call that takes seconds anyway.
+      const { rotateKey } = await import("./internal/rotate.js");
+      return rotateKey(api, settings, id, options);
     },
   };
   return api;

@@ -19,6 +19,7 @@ import {
   type RequestEvent,
   type ResponseEvent,
   type RetryOptions,
+  type RetryPolicy,
   retryPolicy,
   type XsiamLogger,
 } from "./reliability.js";
@@ -160,23 +161,46 @@ function clientFrom(options: XsiamClientOptions, names: ConnectionNames): XsiamC
     throw new XsiamValidationError("logger", `must be an object (got ${described(logger)})`);
   }
   const policy = retryPolicy(DEFAULT_RETRY_POLICY, own);
-  const auth = createAuthMiddleware(options);
-  const transport = createTransport({
+  return assembled(options, baseUrl, {
     fetch,
-    signHeaders: auth.signHeaders,
     policy,
     rateLimiter: rateLimiterOf(rateLimit),
     logger,
     onRequest,
     onResponse,
+    reconcile: reconcileGenerate,
   });
+}
+
+/** What a client is made of beside its key: checked once, shared with the clients `clientFor` makes. */
+interface Parts {
+  fetch: FetchLike;
+  policy: RetryPolicy;
+  rateLimiter: RateLimiter | undefined;
+  logger: XsiamLogger | undefined;
+  onRequest: ((event: RequestEvent) => void) | undefined;
+  onResponse: ((event: ResponseEvent) => void) | undefined;
+  reconcile: boolean;
+}
+
+// The key options a client for another key keeps from its parent: where it acts, and the injected clock and randomness.
+const INHERITED_AUTH_OPTIONS = ["childTenantId", "now", "randomBytes"] as const;
+
+/** The client for the key options `auth`, from checked parts. */
+function assembled(auth: AuthOptions, baseUrl: string, parts: Parts): XsiamClient {
+  const middleware = createAuthMiddleware(auth);
+  const transport = createTransport({ ...parts, signHeaders: middleware.signHeaders });
   const client = createClient<paths>(clientOptions(baseUrl, transport));
-  client.use(auth);
+  client.use(middleware);
   const raw = guardedClient(client, transport, baseUrl);
   const apiKeys = createApiKeysApi(raw, {
-    securityLevel: auth.securityLevel,
-    policy,
-    reconcile: reconcileGenerate,
+    securityLevel: middleware.securityLevel,
+    policy: parts.policy,
+    reconcile: parts.reconcile,
+    // The auth middleware has checked it: a positive integer or its decimal string.
+    ownKeyId: Number(ownCopy(auth, ["apiKeyId"]).apiKeyId),
+    clientFor: (key) =>
+      assembled({ ...ownCopy(auth, INHERITED_AUTH_OPTIONS), ...key }, baseUrl, parts).apiKeys,
   });
   return { apiKeys, raw, baseUrl };
 }

@@ -236,3 +236,87 @@ export class XsiamGenerateError extends XsiamError {
     this.tries = details.tries;
   }
 }
+
+/** The steps of `apiKeys.rotate`, in order. */
+export type RotateStep = "read" | "generate" | "hand-over" | "check" | "delete-old";
+
+/**
+ * Where a rotation left the keys: which exist, which one the caller holds, and what to delete to
+ * finish or to clean up. `XsiamRotateError` carries it; every field is also said in its message.
+ */
+export interface RotationState {
+  /** The key being replaced. It still exists: rotate deletes it only as its last step. */
+  readonly oldId: number;
+  /** The new key's id, when one was created and its id is known. */
+  readonly newId: number | undefined;
+  /**
+   * Whether the new key exists on the tenant now, or may: a delete whose answer was lost may have
+   * acted, and when the key could not be looked up either, the message says it "may still exist".
+   */
+  readonly newExists: boolean;
+  /** The key the caller holds: the old one, or the new one where the hand-over stands. */
+  readonly holds: number;
+  /** Whether the hand-over stands: the new key is where `handOver` put it (not taken back). */
+  readonly handedOver: boolean;
+  /**
+   * Keys to delete with `apiKeys.delete(toDelete)` (deleting is idempotent: a key that turns out to
+   * be gone already is no error): a new key nobody holds, or the old key once the new one is in use.
+   * Empty when nothing needs deleting, or when only a person can decide (both keys kept: the message
+   * says which to delete when).
+   */
+  readonly toDelete: readonly number[];
+  /**
+   * When generate failed and the client could not single out the key it may have created: the
+   * marker that key's comment carries, and the keys that may be it (none was deleted).
+   */
+  readonly lookFor: { readonly marker: string; readonly candidates: readonly number[] } | undefined;
+}
+
+/**
+ * `apiKeys.rotate` failed or was stopped (`stopped`) at `step`, and undid what it could: the
+ * fields (a `RotationState`) and the message say exactly where the keys stand and what, if
+ * anything, to delete. `cause` is the failure.
+ *
+ * @example
+ * catch (error) {
+ *   if (error instanceof XsiamRotateError && error.toDelete.length > 0) await xsiam.apiKeys.delete(error.toDelete);
+ * }
+ */
+export class XsiamRotateError extends XsiamError implements RotationState {
+  override name: "XsiamRotateError" = "XsiamRotateError" as const;
+  /** The step that failed, or during which the rotation was stopped. */
+  readonly step: RotateStep;
+  /** Whether the caller's `signal` stopped it (else a step failed). */
+  readonly stopped: boolean;
+  readonly oldId: number;
+  readonly newId: number | undefined;
+  readonly newExists: boolean;
+  readonly holds: number;
+  readonly handedOver: boolean;
+  readonly toDelete: readonly number[];
+  readonly lookFor: RotationState["lookFor"];
+
+  constructor(details: {
+    step: RotateStep;
+    stopped: boolean;
+    /** The message, which says the state in words. */
+    message: string;
+    state: RotationState;
+    cause: unknown;
+  }) {
+    super(details.message, { cause: details.cause });
+    this.step = details.step;
+    this.stopped = details.stopped;
+    const { state } = details;
+    this.oldId = state.oldId;
+    this.newId = state.newId;
+    this.newExists = state.newExists;
+    this.holds = state.holds;
+    this.handedOver = state.handedOver;
+    this.toDelete = Object.freeze([...state.toDelete]);
+    this.lookFor = state.lookFor && {
+      marker: state.lookFor.marker,
+      candidates: Object.freeze([...state.lookFor.candidates]),
+    };
+  }
+}

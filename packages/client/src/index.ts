@@ -8,16 +8,20 @@ export {
   type XsiamClientSettings,
   type XsiamConnection,
 } from "./client.js";
+export { envFile, envLine } from "./env-file.js";
 export {
   type Attempts,
   type GenerateOutcome,
   type OperationId,
+  type RotateStep,
+  type RotationState,
   XsiamAbortError,
   XsiamApiError,
   XsiamAuthError,
   XsiamError,
   XsiamGenerateError,
   XsiamNetworkError,
+  XsiamRotateError,
   XsiamTimeoutError,
   XsiamTransportError,
   XsiamValidationError,
@@ -30,3 +34,13 @@ export type { FetchLike } from "./internal/transport.js";
 export type { ApiKeyFilter, GenerateApiKeyInput } from "./internal/validate.js";
 export { createRateLimiter, type RateLimiter } from "./rate-limiter.js";
 export type { RequestEvent, ResponseEvent, RetryOptions, XsiamLogger } from "./reliability.js";
+export type {
+  HandOver,
+  HandOverContext,
+  HandOverReceipt,
+  RotateEvent,
+  RotateOptions,
+  RotateResult,
+  RotationExpiry,
+} from "./rotation.js";
+export { rotationExpiry } from "./rotation.js";

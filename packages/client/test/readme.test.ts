@@ -28,8 +28,8 @@ function consumerDir(): string {
   return dir;
 }
 
-test("the README has its four examples", () => {
-  expect(blocks).toHaveLength(4);
+test("the README has its five examples", () => {
+  expect(blocks).toHaveLength(5);
 });
 
 /** Type-checks each source as its own module of a consumer's project; resolves when all pass. */

@@ -1,28 +1,40 @@
-// The size budget, enforced: size-limit (esbuild preset: bundled, minified, brotli) over the built
-// package, as .size-limit.json sets it. `pnpm bench` reports the same figures next to openapi-fetch.
-import { execFile } from "node:child_process";
+// The size budget, enforced: a consumer that imports createXsiamClient and makes one call, bundled
+// from the built package as an app would be (esbuild with code splitting, minified, each chunk
+// brotli-compressed), must load at most size-budget.json's bytes with its entry. Rotation sits
+// behind a dynamic import: it is measured, and reported, but it is not loaded up front.
+// `pnpm bench` reports the same figures next to bare openapi-fetch.
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { consumerBundleSize } from "@xsiam-sdk/test-support";
 import { expect, test } from "vitest";
 
-const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
-const sizeLimit = fileURLToPath(new URL("../node_modules/size-limit/bin.js", import.meta.url));
+const budget = JSON.parse(readFileSync(new URL("../size-budget.json", import.meta.url), "utf8")) as {
+  clientAndAuthEagerBrotliBytes: number;
+  withOpenapiFetchEagerBrotliBytes: number;
+};
+const CONSUMER = `import { createXsiamClient } from "@xsiam-sdk/client";
+const xsiam = createXsiamClient({ fqdn: "mytenant.xdr.us.paloaltonetworks.com", apiKey: "k", apiKeyId: 1 });
+await xsiam.apiKeys.delete([1]);`;
 
-test("the bundle of a createXsiamClient consumer is within the size budget", async () => {
-  const { stdout } = await run(process.execPath, [sizeLimit, "--json"], { cwd: packageDir }).catch(
-    (failure: { stdout: string }) => failure,
-  );
-  const checks = JSON.parse(stdout) as Array<{
-    name: string;
-    passed: boolean;
-    size: number;
-    sizeLimit: number;
-  }>;
+test("the bundle of a createXsiamClient consumer is within the size budget, rotation loaded lazily", async () => {
+  // Resolved as a consumer would: @xsiam-sdk/client is this package (its node_modules link itself in
+  // through the test-support package's workspace dependency tree), openapi-fetch its dependency.
+  const own = await consumerBundleSize(CONSUMER, {
+    resolveDir: packageDir,
+    external: ["openapi-fetch"],
+    alias: { "@xsiam-sdk/client": `${packageDir}dist/index.js` },
+  });
+  const whole = await consumerBundleSize(CONSUMER, {
+    resolveDir: packageDir,
+    alias: { "@xsiam-sdk/client": `${packageDir}dist/index.js` },
+  });
   console.log(
-    `size-limit: ${checks.map((check) => `${check.name}: ${check.size} of ${check.sizeLimit} bytes`).join("; ")}`,
+    `size: client + auth ${own.eager.brotli} B eager (budget ${budget.clientAndAuthEagerBrotliBytes}), ${own.total.brotli} B with the lazy chunks; with openapi-fetch ${whole.eager.brotli} B eager (budget ${budget.withOpenapiFetchEagerBrotliBytes})`,
   );
-  expect(checks).toHaveLength(2);
-  for (const check of checks) expect(check.size, check.name).toBeLessThanOrEqual(check.sizeLimit);
-  expect(checks.every((check) => check.passed)).toBe(true);
+  expect(own.eager.brotli).toBeLessThanOrEqual(budget.clientAndAuthEagerBrotliBytes);
+  expect(whole.eager.brotli).toBeLessThanOrEqual(budget.withOpenapiFetchEagerBrotliBytes);
+  // The lazy chunk is real: rotation is not in what loads up front.
+  expect(own.total.brotli - own.eager.brotli).toBeGreaterThan(1_000);
+  expect(Object.keys(own.modules).some((path) => /\/rotate-[A-Z0-9]+\.js$/.test(path))).toBe(false);
 }, 60_000);

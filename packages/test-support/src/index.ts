@@ -1,3 +1,4 @@
+export { type BundleOptions, type BundleSize, type Bytes, consumerBundleSize } from "./bundle-size.js";
 export { type Fault, type FaultServer, faults, startFaultServer } from "./faults.js";
 export { runJsonScript } from "./json-script.js";
 export { type LimitedServer, startLimitedServer } from "./limited-server.js";

@@ -52,23 +52,27 @@ function looksLikeSeconds(value: number, now: number): boolean {
   return asMilliseconds > now && asMilliseconds <= sixMonthsAfter(now);
 }
 
-function expirationOf(value: unknown, now: number): number {
+/**
+ * A checked expiration in epoch milliseconds: a `Date` or integer epoch milliseconds, in the future
+ * and at most six months ahead. Errors name `field`.
+ */
+export function expirationOf(value: unknown, now: number, field = "expiration"): number {
   const milliseconds = value instanceof Date ? value.getTime() : value;
   if (typeof milliseconds !== "number" || !Number.isSafeInteger(milliseconds)) {
     throw new XsiamValidationError(
-      "expiration",
+      field,
       `must be a Date or integer epoch milliseconds (got ${described(value)})`,
     );
   }
   if (milliseconds <= now && looksLikeSeconds(milliseconds, now)) {
     throw new XsiamValidationError(
-      "expiration",
+      field,
       `must be epoch milliseconds; ${milliseconds} looks like seconds: multiply by 1000`,
     );
   }
-  if (milliseconds <= now) throw new XsiamValidationError("expiration", "must be in the future");
+  if (milliseconds <= now) throw new XsiamValidationError(field, "must be in the future");
   if (milliseconds > sixMonthsAfter(now)) {
-    throw new XsiamValidationError("expiration", "must be at most six months ahead");
+    throw new XsiamValidationError(field, "must be at most six months ahead");
   }
   return milliseconds;
 }
