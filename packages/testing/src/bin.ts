@@ -21,7 +21,7 @@ Options:
 Examples:
   xsiam-fake-tenant
   xsiam-fake-tenant --port 4010 --level standard > tenant.env
-  xsiam-keys --env-file tenant.env list
+  xsiam-keys --credentials tenant.env list
 `;
 
 function fail(message: string): never {
@@ -67,7 +67,7 @@ const { id, key, securityLevel } = tenant.rootKey;
 // The environment lines go to stdout (so that `> tenant.env` captures them); the rest to stderr.
 process.stderr.write(
   `Fake XSIAM tenant on ${tenant.baseUrl}: a root key (console-created, ${securityLevel}, may generate keys).\n` +
-    "Use these lines as the environment, or save them and pass --env-file to xsiam-keys:\n\n",
+    "Use these lines as the environment, or save them and pass --credentials to xsiam-keys:\n\n",
 );
 process.stdout.write(
   `XSIAM_BASE_URL=${tenant.baseUrl}\nXSIAM_API_KEY_ID=${id}\nXSIAM_API_KEY=${key}\nXSIAM_SECURITY_LEVEL=${securityLevel}\n`,
