@@ -4,7 +4,7 @@ import { remove } from "./commands/delete.js";
 import { generate } from "./commands/generate.js";
 import { list } from "./commands/list.js";
 import { rotate } from "./commands/rotate.js";
-import { type Context, createContext } from "./internal/context.js";
+import { type Context, createContext, type RunControl } from "./internal/context.js";
 import { refuseKeyFlags } from "./internal/credentials.js";
 import { CliError, EXIT } from "./internal/errors.js";
 import { COMMANDS, OVERVIEW } from "./internal/help.js";
@@ -13,7 +13,7 @@ import { Output, type Streams } from "./internal/output.js";
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 const COMMON: Options = {
-  "env-file": { type: "string" },
+  credentials: { type: "string" },
   "api-key-stdin": { type: "boolean" },
   json: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
@@ -22,6 +22,8 @@ const COMMON: Options = {
 const HAND_OVER: Options = {
   out: { type: "string" },
   force: { type: "boolean" },
+  "to-command": { type: "string" },
+  "command-timeout": { type: "string" },
   format: { type: "string" },
   reveal: { type: "boolean" },
   expires: { type: "string" },
@@ -74,14 +76,24 @@ function commandOf(argv: readonly string[]): number {
   return -1;
 }
 
+export type { RunControl } from "./internal/context.js";
+export { Interrupt } from "./internal/errors.js";
+
 /**
  * Runs xsiam-keys on `argv` (the arguments after the command name), with the process's streams
- * and environment unless others are given; resolves to the exit code.
+ * and environment unless others are given; resolves to the exit code. `control.signal` stops the
+ * run (the bin aborts it on SIGINT and SIGTERM, with an `Interrupt`): the command finishes or undoes
+ * the step it is in, says what was done, and resolves to 130 or 143. Installing signal handlers is
+ * the caller's business, so that `main` can run inside another program (the demo).
  *
  * @example
  * process.exitCode = await main(["list", "--role", "Viewer"]);
  */
-export async function main(argv: readonly string[], streams: Streams = process): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  streams: Streams = process,
+  control: RunControl = {},
+): Promise<number> {
   const quiet = argv.includes("--quiet") || argv.includes("-q");
   const output = new Output(streams, { quiet });
   try {
@@ -121,7 +133,7 @@ export async function main(argv: readonly string[], streams: Streams = process):
       streams.stdout.write(COMMANDS[name] ?? OVERVIEW);
       return EXIT.ok;
     }
-    return await command.run(createContext(streams, output, parsed.values, parsed.positionals));
+    return await command.run(createContext(streams, output, parsed.values, parsed.positionals, control));
   } catch (error) {
     return output.fail(error);
   }

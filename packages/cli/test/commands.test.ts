@@ -15,7 +15,7 @@ beforeEach(async () => {
 });
 afterEach(() => tenant.close());
 
-const run = (...args: string[]) => xsiamKeys(["--env-file", "admin.env", ...args], { cwd: dir });
+const run = (...args: string[]) => xsiamKeys(["--credentials", "admin.env", ...args], { cwd: dir });
 /** Asserts that no secret of the tenant (the root key, any key in the given texts) is in `text`. */
 const expectNoKey = (text: string, ...keys: string[]) => {
   for (const key of [tenant.rootKey.key, ...keys]) expect(text).not.toContain(key);
@@ -89,14 +89,14 @@ describe("check", () => {
   test("a key that may not list keys still authenticates (exit 0)", async () => {
     const viewer = tenant.addKey({ roles: ["Viewer"] });
     writeFileSync(join(dir, "viewer.env"), envLines(tenant, viewer));
-    const { code, stdout } = await xsiamKeys(["check", "--env-file", "viewer.env"], { cwd: dir });
+    const { code, stdout } = await xsiamKeys(["check", "--credentials", "viewer.env"], { cwd: dir });
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({ authenticated: true, baseUrl: tenant.baseUrl, key: null });
   });
 
   test("a wrong key is exit 2, with the hint", async () => {
     writeFileSync(join(dir, "wrong.env"), envLines(tenant, { ...tenant.rootKey, key: "x".repeat(128) }));
-    const { code, stderr } = await xsiamKeys(["check", "--env-file", "wrong.env"], { cwd: dir });
+    const { code, stderr } = await xsiamKeys(["check", "--credentials", "wrong.env"], { cwd: dir });
     expect(code).toBe(2);
     expect(stderr).toContain(`key ${tenant.rootKey.id} does not authenticate`);
     expect(stderr).toContain("hint: Signed as an advanced key");
@@ -180,8 +180,8 @@ describe("generate", () => {
     expect(stored?.expiresAt?.getTime()).toBeGreaterThan(Date.now() + 29 * DAY);
   });
 
-  test("an existing file is refused without --force, before anything is created; --force replaces it", async () => {
-    writeFileSync(join(dir, "taken.env"), "mine\n");
+  test("an existing file is refused without --force, before anything is created; --force replaces it, keeping its mode", async () => {
+    writeFileSync(join(dir, "taken.env"), "mine\n", { mode: 0o640 });
     const refused = await run("generate", "--role", "Viewer", "--out", "taken.env");
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("taken.env exists; not overwriting it");
@@ -189,7 +189,7 @@ describe("generate", () => {
     expect(readFileSync(join(dir, "taken.env"), "utf8")).toBe("mine\n");
     expect((await run("generate", "--role", "Viewer", "--out", "taken.env", "--force")).code).toBe(0);
     expect(parsedEnv(readFileSync(join(dir, "taken.env"), "utf8")).XSIAM_API_KEY).toBeDefined();
-    expect(statSync(join(dir, "taken.env")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, "taken.env")).mode & 0o777).toBe(0o640);
   });
 
   test.each([
@@ -202,12 +202,12 @@ describe("generate", () => {
     const key = keyOf(stdout);
     expect(key).toMatch(/^[A-Za-z0-9]{128}$/);
     expectNoKey(stderr, key);
-    expect(stderr).toMatch(/Created key \d+ .* written to standard output/);
+    expect(stderr).toMatch(/Created key \d+ .* handed over to standard output/);
   });
 
-  test("the file it writes works as --env-file: the round trip", async () => {
+  test("the file it writes works as --credentials: the round trip", async () => {
     expect((await run("generate", "--role", "Instance Administrator", "--out", "job.env")).code).toBe(0);
-    const { code, stdout } = await xsiamKeys(["check", "--env-file", "job.env"], { cwd: dir });
+    const { code, stdout } = await xsiamKeys(["check", "--credentials", "job.env"], { cwd: dir });
     expect(code).toBe(0);
     expect(JSON.parse(stdout).key.id).toBe(
       Number(parsedEnv(readFileSync(join(dir, "job.env"), "utf8")).XSIAM_API_KEY_ID),
@@ -230,7 +230,7 @@ describe("generate", () => {
     const minted = tenant.addKey({ roles: ["Instance Administrator"], createdViaApi: true });
     writeFileSync(join(dir, "minted.env"), envLines(tenant, minted));
     const { code, stderr } = await xsiamKeys(
-      ["generate", "--env-file", "minted.env", "--role", "Viewer", "--format", "raw"],
+      ["generate", "--credentials", "minted.env", "--role", "Viewer", "--format", "raw"],
       { cwd: dir },
     );
     expect(code).toBe(2);
@@ -292,7 +292,7 @@ describe("rotate", () => {
   /** The key in app.env, and whether it authenticates: what the user holds. */
   async function held() {
     const env = parsedEnv(readFileSync(join(dir, "app.env"), "utf8"));
-    const { code } = await xsiamKeys(["check", "--env-file", "app.env"], { cwd: dir });
+    const { code } = await xsiamKeys(["check", "--credentials", "app.env"], { cwd: dir });
     return { id: Number(env.XSIAM_API_KEY_ID), works: code === 0 };
   }
   const rotate = (id: number, ...args: string[]) =>
@@ -306,7 +306,7 @@ describe("rotate", () => {
       "1/5 Reading key",
       "2/5 Generating",
       "3/5 Handing it over to app.env",
-      "4/5 Checking that key",
+      "4/5 Checking that the new key authenticates",
       "5/5 Deleting key",
     ])
       expect(stderr).toContain(step);
@@ -314,7 +314,7 @@ describe("rotate", () => {
     expect(now.works).toBe(true);
     expect(now.id).not.toBe(key.id);
     expect(stderr).toContain(
-      `You hold the new key ${now.id}, in app.env (mode 600, env). Key ${key.id} was deleted.`,
+      `You hold the new key ${now.id}, in app.env (mode 640, kept, env). Key ${key.id} was deleted.`,
     );
     expect(tenant.keys().map((stored) => stored.id)).toEqual([tenant.rootKey.id, now.id]);
     const fresh = tenant.keys().find((stored) => stored.id === now.id);
@@ -329,7 +329,9 @@ describe("rotate", () => {
     const { key } = heldKey();
     const { code, stderr } = await rotate(key.id, "--keep-old");
     expect(code).toBe(0);
-    expect(stderr).toContain(`delete it later with: xsiam-keys delete ${key.id} --yes`);
+    expect(stderr).toContain(
+      `Key ${key.id} still works; once nothing uses it, delete it with: xsiam-keys delete ${key.id} --yes --credentials admin.env`,
+    );
     expect(tenant.keys()).toHaveLength(3);
   });
 
@@ -352,30 +354,50 @@ describe("rotate", () => {
     expect(tenant.keys()).toHaveLength(2);
   });
 
-  test("the hand-over fails: the new key is deleted, the old key is the one held (exit 1)", async () => {
+  test("an --out that cannot be written is refused before anything is created (exit 1)", async () => {
     const { key } = heldKey();
     writeFileSync(join(dir, "not-a-folder"), "");
     const { code, stderr } = await run("rotate", String(key.id), "--out", "not-a-folder/app.env");
     expect(code).toBe(1);
-    expect(stderr).toContain("could not be handed over (ENOTDIR); it was deleted, so nothing changed");
-    expect(stderr).toContain(`Nothing changed: you hold key ${key.id}.`);
-    expect(tenant.keys().map((stored) => stored.id)).toEqual([tenant.rootKey.id, key.id]);
+    expect(stderr).toContain("cannot write --out not-a-folder/app.env: not-a-folder is not a folder");
+    expect(tenant.faults.calls()).toEqual({ generate: 0, list: 0, delete: 0 });
     expect(await held()).toEqual({ id: key.id, works: true });
   });
 
-  test("the check gets 401: the new key is deleted and the file put back (exit 2)", async () => {
+  test("the check gets 401: the file is put back and the new key deleted (exit 2)", async () => {
     const { key, text } = heldKey();
     // list call 1 reads the old key; calls 2 to 4 are the new key's checks.
     tenant.faults.inject("list", { kind: "refuse", status: 401 }, { calls: [2, 3, 4] });
     const { code, stderr } = await rotate(key.id);
     expect(code).toBe(2);
-    expect(stderr).toContain("does not authenticate (HTTP 401)");
-    expect(stderr).toContain(
-      `It was deleted and app.env put back as it was. Nothing changed: you hold key ${key.id}.`,
+    expect(stderr).toMatch(
+      /does not authenticate: HTTP 401: Public API request unauthorized \[after 3 tries\]/,
     );
+    expect(stderr).toContain("Undoing: putting app.env (mode 640, kept, env) back as it was");
+    expect(stderr).toContain(`Nothing changed: you hold key ${key.id}.`);
     expect(readFileSync(join(dir, "app.env"), "utf8")).toBe(text);
     expect(statSync(join(dir, "app.env")).mode & 0o777).toBe(0o640);
     expect(tenant.keys().map((stored) => stored.id)).toEqual([tenant.rootKey.id, key.id]);
+    expect(await held()).toEqual({ id: key.id, works: true });
+  });
+
+  test("503s right after the hand-over: the file is put back even though the new key cannot be deleted (exit 4)", async () => {
+    const { key, text } = heldKey();
+    tenant.faults.inject(
+      "list",
+      { kind: "refuse", status: 503 },
+      { calls: Array.from({ length: 20 }, (_, i) => i + 2) },
+    );
+    tenant.faults.inject("delete", { kind: "refuse", status: 503 }, { times: 20 });
+    const { code, stderr } = await rotate(key.id);
+    expect(code).toBe(4);
+    expect(readFileSync(join(dir, "app.env"), "utf8")).toBe(text);
+    const left = tenant.keys().find((stored) => stored.id !== tenant.rootKey.id && stored.id !== key.id);
+    expect(left).toBeDefined();
+    expect(stderr).toContain(
+      `You hold key ${key.id}. To finish: xsiam-keys delete ${left?.id} --yes --credentials admin.env`,
+    );
+    tenant.faults.clear();
     expect(await held()).toEqual({ id: key.id, works: true });
   });
 
@@ -388,7 +410,10 @@ describe("rotate", () => {
     expect(now.works).toBe(true);
     expect(now.id).not.toBe(key.id);
     expect(stderr).toContain(
-      `Key ${key.id} could not be deleted: delete it with xsiam-keys delete ${key.id} --yes`,
+      `key ${key.id} could not be deleted: delete it with xsiam-keys delete ${key.id} --yes --credentials admin.env`,
+    );
+    expect(stderr).toContain(
+      `You hold key ${now.id}. To finish: xsiam-keys delete ${key.id} --yes --credentials admin.env`,
     );
     expect(tenant.keys().map((stored) => stored.id)).toEqual([tenant.rootKey.id, key.id, now.id]);
   });
@@ -397,7 +422,7 @@ describe("rotate", () => {
     expect((await rotate(tenant.rootKey.id)).stderr).toContain("refusing to rotate key");
     const missing = await run("rotate", "424242", "--format", "raw");
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain("there is no key 424242 to rotate");
+    expect(missing.stderr).toContain("there is no key 424242");
     expect(existsSync(join(dir, "app.env"))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,3 +69,99 @@ export function parsedEnv(text: string): Record<string, string> {
       .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
   );
 }
+
+/** A running `xsiam-keys`, to watch and to signal. */
+export interface RunningXsiamKeys {
+  readonly child: ChildProcess;
+  /** Resolves once stderr has shown `text` (rejects after `timeoutMs`). */
+  waitFor(text: string | RegExp, timeoutMs?: number): Promise<void>;
+  /** Resolves when the process has exited. */
+  readonly done: Promise<Run>;
+}
+
+/** Starts `xsiam-keys args` as `xsiamKeys` does, without waiting for it. */
+export function startXsiamKeys(
+  args: readonly string[],
+  { cwd, env = {} }: { cwd?: string; env?: Record<string, string> } = {},
+): RunningXsiamKeys {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  const watchers: Array<() => void> = [];
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk;
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk;
+    for (const watcher of [...watchers]) watcher();
+  });
+  child.stdin?.end();
+  const done = new Promise<Run>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+  return {
+    child,
+    done,
+    waitFor: (text, timeoutMs = 15_000) =>
+      new Promise<void>((resolve, reject) => {
+        const shown = () => (typeof text === "string" ? stderr.includes(text) : text.test(stderr));
+        if (shown()) return resolve();
+        const timer = setTimeout(
+          () => reject(new Error(`stderr never showed ${String(text)}:\n${stderr}`)),
+          timeoutMs,
+        );
+        const watcher = () => {
+          if (!shown()) return;
+          clearTimeout(timer);
+          watchers.splice(watchers.indexOf(watcher), 1);
+          resolve();
+        };
+        watchers.push(watcher);
+        void done.then(() => {
+          if (!shown()) {
+            clearTimeout(timer);
+            reject(new Error(`the process ended before stderr showed ${String(text)}:\n${stderr}`));
+          }
+        });
+      }),
+  };
+}
+
+/**
+ * Runs `program args` (a shell, prlimit…) without blocking this process's event loop, where the
+ * fake tenant the tool talks to runs: a synchronous spawn would stall it until the tool timed out.
+ */
+export function runProgram(
+  program: string,
+  args: readonly string[],
+  { cwd, env, uid, gid }: { cwd?: string; env?: Record<string, string>; uid?: number; gid?: number } = {},
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, {
+      cwd,
+      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+      ...(uid !== undefined && { uid }),
+      ...(gid !== undefined && { gid }),
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs a bash command line (no startup files) with `runProgram`. */
+export const bash = (line: string, options: { cwd?: string; env?: Record<string, string> } = {}) =>
+  runProgram("bash", ["--norc", "--noprofile", "-c", line], options);

@@ -52,7 +52,7 @@ beforeAll(async () => {
   );
   // Keys typed before the shell has set up its terminal are lost: wait for its prompt.
   await waitFor("$");
-  type(`alias xsiam-keys='${process.execPath} ${BIN} --env-file admin.env'; clear`);
+  type(`alias xsiam-keys='${process.execPath} ${BIN} --credentials admin.env'; clear`);
 });
 afterAll(async () => {
   tmux("kill-server");
@@ -104,6 +104,63 @@ test("generate on a terminal without --out or --reveal does not print the key, a
 
 test("generate --out on a terminal: the screen shows where the key went, not the key", async () => {
   type("xsiam-keys generate --role Viewer --out viewer.env");
-  const shown = await waitFor("written to viewer.env (mode 600, env)");
+  const shown = await waitFor("handed over to viewer.env (mode 600, env)");
   expect(shown).not.toMatch(/[A-Za-z0-9]{128}/);
+  type("clear");
+});
+
+/** The exit status of the last command, as the shell prints it. */
+async function lastStatus(): Promise<string> {
+  type("echo status=$?");
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const status = /^status=(\d+)$/m.exec(screen())?.[1];
+    if (status !== undefined) return status;
+    if (Date.now() > deadline) throw new Error(`the shell never printed the status:\n${screen()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** An empty screen and no scrollback, so that what a test waits for is what it caused. */
+async function freshScreen(): Promise<void> {
+  type("clear");
+  tmux("clear-history", "-t", "cli");
+  const deadline = Date.now() + 15_000;
+  while (screen().trim() !== "$") {
+    if (Date.now() > deadline) throw new Error(`the screen never cleared:\n${screen()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test.each([
+  ["Ctrl-C", "C-c"],
+  ["Ctrl-D", "C-d"],
+])("%s at the delete prompt means no: a line of its own, Nothing was deleted., exit 1", async (_, key) => {
+  await freshScreen();
+  const kept = tenant.addKey({ roles: ["Viewer"] });
+  type(`xsiam-keys delete ${kept.id}`);
+  await waitFor("[y/N]");
+  tmux("send-keys", "-t", "cli", key);
+  const shown = await waitFor("Nothing was deleted.");
+  // The message starts its own line: the prompt's line ends where the answer would have been.
+  expect(shown).toMatch(/\[y\/N\] *\n+Nothing was deleted\./);
+  expect(await lastStatus()).toBe("1");
+  expect(tenant.keys().map((stored) => stored.id)).toContain(kept.id);
+  type("clear");
+});
+
+test("Ctrl-C during a rotation: the step is undone, the screen says what was done, exit 130", async () => {
+  await freshScreen();
+  const old = tenant.addKey({ roles: ["Viewer"], comment: "export", expiration: Date.now() + 86_400_000 });
+  tenant.faults.inject("generate", { kind: "delay-after", ms: 1_500 });
+  type(`xsiam-keys rotate ${old.id} --out rotated.env`);
+  await waitFor("look for the key whose comment holds");
+  tmux("send-keys", "-t", "cli", "C-c");
+  const shown = await waitFor(`Nothing changed: you hold key ${old.id}.`);
+  expect(shown).toContain("stopping once the current step is finished or undone");
+  expect(shown).toMatch(/was stopped at generate .*new key \d+ was deleted/);
+  expect(await lastStatus()).toBe("130");
+  expect(tenant.keys().map((stored) => stored.id)).toContain(old.id);
+  expect(tenant.keys().filter((stored) => stored.comment?.startsWith("export"))).toHaveLength(1);
+  type("clear");
 });

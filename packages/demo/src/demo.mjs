@@ -82,7 +82,7 @@ try {
       `XSIAM_BASE_URL=${tenant.baseUrl}\nXSIAM_API_KEY_ID=${id}\nXSIAM_API_KEY=${key}\nXSIAM_SECURITY_LEVEL=${securityLevel}\n`,
       { mode: 0o600 },
     );
-    credentials = ["--env-file", "admin.env"];
+    credentials = ["--credentials", "admin.env"];
     say("xsiam-sdk demo: the key lifecycle with xsiam-keys, against a fake tenant (@xsiam-sdk/testing)");
     say(
       `   tenant on ${tenant.baseUrl}; its root key (id ${id}, ${securityLevel}) is in admin.env, mode 600`,

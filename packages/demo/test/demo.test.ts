@@ -15,7 +15,7 @@ function withoutXsiamVariables(): NodeJS.ProcessEnv {
 }
 /** The commands the demo printed, in order. */
 const commandsOf = (stdout: string) =>
-  [...stdout.matchAll(/^\$ xsiam-keys (?:--env-file admin\.env )?(\w+)/gm)].map((match) => match[1]);
+  [...stdout.matchAll(/^\$ xsiam-keys (?:--credentials admin\.env )?(\w+)/gm)].map((match) => match[1]);
 
 test("without XSIAM_* variables: the whole lifecycle against its own fake tenant, which it stops", async () => {
   const { stdout } = await run(process.execPath, [demo], { env: withoutXsiamVariables(), timeout: 60_000 });
@@ -24,9 +24,11 @@ test("without XSIAM_* variables: the whole lifecycle against its own fake tenant
   expect(stdout).toContain("✓ Key 1 authenticates");
   expect(stdout).toMatch(/ID\s+LEVEL\s+ROLES\s+COMMENT\s+CREATED\s+EXPIRES\s+EXPIRES IN/);
   expect(stdout).toMatch(
-    /Created key 2 \(advanced; Viewer; expires .*\), written to demo-key\.env \(mode 600, env\)/,
+    /Created key 2 \(advanced; Viewer; expires .*\), handed over to demo-key\.env \(mode 600, env\)/,
   );
-  expect(stdout).toContain("→ You hold the new key 3, in demo-key.env (mode 600, env). Key 2 was deleted.");
+  expect(stdout).toContain(
+    "→ You hold the new key 3, in demo-key.env (mode 600, kept, env). Key 2 was deleted.",
+  );
   expect(stdout).toContain("✓ Deleted 1 key: 3.");
   expect(stdout).toMatch(/Fake tenant stopped\.\n$/);
   // No key of the tenant's, in any form the tool writes one.

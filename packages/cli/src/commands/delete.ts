@@ -49,14 +49,19 @@ export async function remove(context: Context): Promise<number> {
         "add --yes to delete without asking",
       );
     }
-    if (
-      !(await output.confirm(`Delete ${found.length === 1 ? "this key" : `these ${found.length} keys`}?`))
-    ) {
-      output.note("Nothing was deleted.");
+    const question = `Delete ${found.length === 1 ? "this key" : `these ${found.length} keys`}?`;
+    // Ctrl-C, Ctrl-D and a signal at the prompt all mean no.
+    if (!(await output.confirm(question, context.signal))) {
+      output.note("Nothing was deleted.", true);
       return EXIT.usage;
     }
   }
   const targets = found.map((key) => key.id);
+  if (context.signal.aborted) {
+    output.note("Nothing was deleted.", true);
+    return EXIT.usage;
+  }
+  // Once sent, a delete is finished even if a stop comes: it is one request, and idempotent.
   const { updateCount } = await output.wait("Deleting", () => xsiam.apiKeys.delete(targets));
   if (context.json) output.json({ deleted: targets, notFound: missing, updateCount });
   else

@@ -1,7 +1,7 @@
 import type { GeneratedApiKey, SecurityLevel, XsiamClient } from "@xsiam-sdk/client";
 import type { Context } from "../internal/context.js";
-import { CliError, EXIT } from "../internal/errors.js";
-import { type Destination, formatted, handOver, plan } from "../internal/hand-over.js";
+import { CliError, EXIT, exitCodeOf } from "../internal/errors.js";
+import { checkConnection, deliver, keyText, placeOf, plan } from "../internal/hand-over.js";
 import { expiryOf, shortDate } from "../internal/time.js";
 
 /** The connection lines of a key file: where the new key works. */
@@ -19,44 +19,56 @@ export function levelOf(value: unknown): SecurityLevel | undefined {
   return value;
 }
 
-/** Where the key went, in words. */
-export const placeOf = (destination: Destination): string =>
-  destination.kind === "file" ? `${destination.path} (mode 600, ${destination.format})` : "standard output";
-
 /**
- * Hands a new key over; if that fails, deletes the key (its secret reached nobody) and says so.
- * Returns how to take the hand-over back.
+ * Says, before a generate request is sent, the marker it puts in the new key's comment, on stderr
+ * even when quiet: if the process dies in a way no handler catches (SIGKILL, out of memory, power
+ * loss), this line is what names the key to clean up.
  */
-export async function deliver(
-  context: Context,
-  xsiam: XsiamClient,
-  destination: Destination,
-  key: GeneratedApiKey,
-  securityLevel: string,
-): Promise<() => void> {
-  const text = formatted(destination.format, key, securityLevel, await connectionOf(context, xsiam));
-  try {
-    return await handOver(destination, text, (content) => context.output.write(content));
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    try {
-      await xsiam.apiKeys.delete([key.id]);
-    } catch {
-      throw new CliError(
-        `the new key ${key.id} could not be handed over (${reason}), and deleting it failed too`,
-        EXIT.attention,
-        `nobody holds its secret: delete it with xsiam-keys delete ${key.id} --yes`,
-      );
-    }
-    throw new CliError(
-      `the new key ${key.id} could not be handed over (${reason}); it was deleted, so nothing changed`,
-    );
-  }
+export function announceMarker(context: Context, marker: string): void {
+  context.output.warn(
+    `if this run dies before it finishes, look for the key whose comment holds ${marker} (${context.commandLine("list")}) and delete it`,
+  );
+  context.pending(
+    `a key may have been created that nobody holds: look for the key whose comment holds ${marker} (${context.commandLine("list")}) and delete it`,
+  );
 }
 
-/** `generate`: creates a key and hands it over: to a new file of mode 600, or to a pipe. */
+/** The exit code for a stop: the signal's, or 1 when stdout or stderr broke. */
+export function stopCode(signal: AbortSignal): number {
+  const code = exitCodeOf(signal.reason);
+  return code === EXIT.failure ? EXIT.usage : code;
+}
+
+/** Why a hand-over failed, in a few words: the system's message (`ENOSPC: no space left on device, write`). */
+export function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Deletes a key nobody got, and throws the error that says so (or what is left to do). */
+async function discard(
+  context: Context,
+  xsiam: XsiamClient,
+  key: GeneratedApiKey,
+  why: string,
+  exitCode: number,
+): Promise<never> {
+  try {
+    await context.output.wait("Deleting the new key", () => xsiam.apiKeys.delete([key.id]));
+  } catch {
+    throw new CliError(
+      `${why}, and deleting new key ${key.id} failed too`,
+      EXIT.attention,
+      `nobody holds its secret: delete it with ${context.commandLine("delete", String(key.id), "--yes")}`,
+    );
+  } finally {
+    context.pending(undefined);
+  }
+  throw new CliError(`${why}; new key ${key.id} was deleted, so nothing changed`, exitCode);
+}
+
+/** `generate`: creates a key and hands it over: to a new file, to a command, or to a pipe. */
 export async function generate(context: Context): Promise<number> {
-  const { output, values } = context;
+  const { output, values, signal } = context;
   if (context.positionals.length > 0)
     throw new CliError("generate takes no arguments; give roles with --role");
   const roles = (values.role as string[] | undefined) ?? [];
@@ -66,23 +78,68 @@ export async function generate(context: Context): Promise<number> {
   const expires = values.expires === undefined ? undefined : expiryOf(values.expires as string, Date.now());
   const destination = plan(values, output);
   const xsiam = await context.client();
+  const connection = await connectionOf(context, xsiam);
+  checkConnection(destination, connection);
+  if (signal.aborted) throw new CliError("stopped before anything was created", stopCode(signal));
+
+  // Not aborted by a stop: a generate in flight is waited for, so that its key can be deleted.
   const key = await output.wait("Generating a key", () =>
-    xsiam.apiKeys.generate({
-      roles,
-      securityLevel,
-      ...(expires !== undefined && { expiration: expires }),
-      ...(values.comment !== undefined && { comment: values.comment as string }),
-    }),
+    xsiam.apiKeys.generate(
+      {
+        roles,
+        securityLevel,
+        ...(expires !== undefined && { expiration: expires }),
+        ...(values.comment !== undefined && { comment: values.comment as string }),
+      },
+      { onSend: ({ marker }) => announceMarker(context, marker) },
+    ),
   );
-  await deliver(context, xsiam, destination, key, securityLevel);
+  context.pending(
+    `key ${key.id} was created and not handed over: delete it with ${context.commandLine("delete", String(key.id), "--yes")}`,
+  );
+  if (signal.aborted) {
+    await discard(
+      context,
+      xsiam,
+      key,
+      `${(signal.reason as Error).message} while the key was being created`,
+      stopCode(signal),
+    );
+  }
+  let delivery: Awaited<ReturnType<typeof deliver>>;
+  try {
+    delivery = await deliver(
+      destination,
+      key,
+      keyText(destination.format, key, securityLevel, connection),
+      context,
+    );
+  } catch (error) {
+    return discard(
+      context,
+      xsiam,
+      key,
+      `the new key ${key.id} could not be handed over to ${placeOf(destination)} (${reasonOf(error)})`,
+      signal.aborted ? stopCode(signal) : EXIT.usage,
+    );
+  }
+  delivery.finish();
+  context.pending(undefined);
   const expiry = expires === undefined ? "in one week (the service's default)" : shortDate(new Date(expires));
-  if (destination.kind === "file" && values.json) {
-    output.json({ id: key.id, securityLevel, roles, file: destination.path, format: destination.format });
+  if (destination.kind !== "stdout" && values.json) {
+    output.json({
+      id: key.id,
+      securityLevel,
+      roles,
+      ...(destination.kind === "file" ? { file: destination.path } : { command: true }),
+      format: destination.format,
+    });
   } else {
-    const done = `Created key ${key.id} (${securityLevel}; ${roles.join(", ")}; expires ${expiry}), written to ${placeOf(destination)}.`;
+    const done = `Created key ${key.id} (${securityLevel}; ${roles.join(", ")}; expires ${expiry}), handed over to ${placeOf(destination)}.`;
     // With the key on stdout, everything else keeps off it.
-    if (destination.kind === "file") output.result(`${output.style("✓", "green")} ${done}`);
+    if (destination.kind !== "stdout") output.result(`${output.style("✓", "green")} ${done}`);
     else output.note(`${output.style("✓", "green", "stderr")} ${done}`);
   }
-  return EXIT.ok;
+  // A stop that came once the key was handed over keeps it: it is where it was asked to go.
+  return signal.aborted ? stopCode(signal) : EXIT.ok;
 }

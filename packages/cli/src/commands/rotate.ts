@@ -1,59 +1,69 @@
 import {
-  type ApiKeyInfo,
-  createXsiamClient,
-  type GeneratedApiKey,
-  XsiamApiError,
-  type XsiamClient,
-  XsiamGenerateError,
+  type HandOver,
+  type RotateEvent,
+  type RotateResult,
+  rotationExpiry,
+  XsiamError,
+  XsiamRotateError,
+  XsiamValidationError,
 } from "@xsiam-sdk/client";
 import { type Context, idsOf } from "../internal/context.js";
-import { CliError, EXIT, exitCodeOf } from "../internal/errors.js";
-import { plan } from "../internal/hand-over.js";
+import { CliError, EXIT, exitCodeOf, Interrupt } from "../internal/errors.js";
+import {
+  checkConnection,
+  type Delivery,
+  type Destination,
+  deliver,
+  keyText,
+  placeOf,
+  plan,
+} from "../internal/hand-over.js";
 import { expiryOf, shortDate } from "../internal/time.js";
-import { deliver, placeOf } from "./generate.js";
-
-const DAY = 86_400_000;
-// The longest lifetime the service accepts is six months; keep a day's margin.
-const MAX_LIFETIME = 181 * DAY;
-// A new key may take a moment to be accepted everywhere: the check tries a few times.
-const CHECK_TRIES = 3;
-const CHECK_PAUSE_MS = 1_000;
+import { announceMarker, connectionOf, stopCode } from "./generate.js";
 
 const STEPS = 5;
 
-/** Whether `key` authenticates: a signed get_api_keys call, where a 200 or a 403 proves it and a 401 does not. */
-async function authenticates(
-  xsiam: XsiamClient,
-  key: GeneratedApiKey,
-  securityLevel: ApiKeyInfo["securityLevel"],
-): Promise<true | string> {
-  const settings = { baseUrl: xsiam.baseUrl, apiKey: key.key, apiKeyId: key.id, securityLevel };
-  let last = "";
-  for (let attempt = 1; attempt <= CHECK_TRIES; attempt++) {
-    try {
-      await createXsiamClient(settings).apiKeys.get(key.id);
-      return true;
-    } catch (error) {
-      if (error instanceof XsiamApiError && error.status === 403) return true;
-      last =
-        error instanceof XsiamApiError
-          ? `HTTP ${error.status}`
-          : error instanceof Error
-            ? error.name
-            : "error";
-      if (attempt < CHECK_TRIES) await new Promise((resolve) => setTimeout(resolve, CHECK_PAUSE_MS));
-    }
+const EXPIRY_WORDS = {
+  given: "(--expires)",
+  "old-lifetime": "(the old key's lifetime)",
+  capped: "(the old key's lifetime, cut to six months, the longest the service allows)",
+} as const;
+
+/** An error of the client about `expiresAt`, in the tool's words. */
+function expiresError(error: unknown, oldId: number): unknown {
+  if (!(error instanceof XsiamValidationError) || !error.field.endsWith("expiresAt")) return error;
+  if (error.reason.startsWith("is required")) {
+    return new CliError(
+      `key ${oldId} never expires, and the service cannot create a key that never expires`,
+      EXIT.usage,
+      "give the new key an expiry with --expires, e.g. --expires 90d (at most six months); nothing was created",
+    );
   }
-  return last;
+  return new CliError(`--expires ${error.reason}`);
+}
+
+/** The exit code of a rotation that failed: 1 to 3 when nothing changed, 4 when something needs doing. */
+function exitCodeFor(error: XsiamRotateError, signal: AbortSignal): number {
+  if (error.stopped) return stopCode(signal);
+  const unchanged =
+    error.holds === error.oldId && !error.newExists && !error.handedOver && error.lookFor === undefined;
+  if (!unchanged) return EXIT.attention;
+  const { cause } = error;
+  if (cause === undefined) return EXIT.usage;
+  if (cause instanceof XsiamError || cause instanceof CliError || cause instanceof Interrupt) {
+    return exitCodeOf(cause);
+  }
+  // A hand-over that failed here (a file, a command, a pipe): nothing changed at the service.
+  return EXIT.usage;
 }
 
 /**
- * `rotate`: a new key with the old key's roles, level and comment; handed over; checked; then the
- * old key deleted. If a step fails, what was done is undone, so that the user holds exactly one
- * working key, never none and never one they do not hold; the last lines say which.
+ * `rotate`: the client's `apiKeys.rotate` with a file, a command or stdout as the hand-over. A
+ * file is written, fsynced and read back, and can be put back; stdout cannot be checked, so the old
+ * key is kept; a command is checked by its exit status, and cannot be taken back.
  */
 export async function rotate(context: Context): Promise<number> {
-  const { output, values } = context;
+  const { output, values, signal } = context;
   const ids = idsOf(context.positionals, "rotate");
   if (ids.length !== 1) throw new CliError("rotate takes one key id");
   const oldId = ids[0] as number;
@@ -65,114 +75,224 @@ export async function rotate(context: Context): Promise<number> {
     );
   }
   const destination = plan(values, output);
-  const step = (n: number, text: string) =>
-    output.note(`${output.style(`${n}/${STEPS}`, "cyan", "stderr")} ${text}`);
-  const youHold = (text: string) => output.note(`${output.style("→", "bold", "stderr")} ${text}`);
+  const given = values.expires === undefined ? undefined : expiryOf(values.expires as string, Date.now());
   const xsiam = await context.client();
+  const connection = await connectionOf(context, xsiam);
+  checkConnection(destination, connection);
+  // What goes to stdout cannot be checked: whatever reads it may fail after the tool is done.
+  const keepOld = values["keep-old"] === true || destination.kind === "stdout";
 
-  step(1, `Reading key ${oldId}`);
-  const old = await output.wait("Reading the key", () => xsiam.apiKeys.get(oldId));
-  if (!old) throw new CliError(`there is no key ${oldId} to rotate`);
-  const now = Date.now();
-  const lifetime = old.expiresAt
-    ? Math.min(old.expiresAt.getTime() - old.createdAt.getTime(), MAX_LIFETIME)
-    : undefined;
-  const expiration =
-    values.expires !== undefined ? expiryOf(values.expires as string, now) : lifetime && now + lifetime;
-  const expiry = expiration ? shortDate(new Date(expiration)) : "in one week (the service's default)";
-  output.note(`    roles ${old.roles.join(", ")}; ${old.securityLevel}; the new key expires ${expiry}`);
-  if (values["dry-run"]) {
-    output.note(
-      `Dry run: would create the new key, write it to ${placeOf(destination)}, check it, then ${values["keep-old"] ? "keep" : "delete"} key ${oldId}.`,
+  if (values["dry-run"]) return dryRun(context, oldId, given, destination, keepOld);
+
+  let spinner: (() => void) | undefined;
+  const stopSpinner = () => {
+    spinner?.();
+    spinner = undefined;
+  };
+  const step = (index: number, text: string, label: string) => {
+    stopSpinner();
+    output.note(`${output.style(`${index}/${STEPS}`, "cyan", "stderr")} ${text}`);
+    spinner = output.spin(label);
+  };
+  const detail = (text: string) => {
+    stopSpinner();
+    output.note(`    ${text}`);
+  };
+  let delivery: Delivery | undefined;
+  let undoFailed = false;
+  let newId: number | undefined;
+
+  const handOver: HandOver = async (key, { oldKey }) => {
+    const text = keyText(destination.format, key, oldKey.securityLevel, connection);
+    const delivered = await deliver(destination, key, text, context);
+    delivery = delivered;
+    context.pending(
+      `new key ${key.id} is in ${placeOf(destination)}${delivered.previous ? ` (the file it replaced is kept as ${delivered.previous})` : ""}, and key ${oldId} still exists: check key ${key.id}, then delete key ${oldId} with ${context.commandLine("delete", String(oldId), "--yes")}`,
     );
-    return EXIT.ok;
-  }
-
-  step(2, "Generating the new key");
-  let fresh: GeneratedApiKey;
-  try {
-    fresh = await output.wait("Generating", () =>
-      xsiam.apiKeys.generate({
-        roles: old.roles,
-        securityLevel: old.securityLevel,
-        ...(old.comment !== null && { comment: old.comment }),
-        ...(expiration && { expiration }),
-      }),
-    );
-  } catch (error) {
-    output.fail(error);
-    const outcome = error instanceof XsiamGenerateError ? error.outcome.kind : undefined;
-    if (outcome === "left" || outcome === "unknown") {
-      youHold(`You hold key ${oldId}, unchanged. A new key may exist that nobody holds: see above.`);
-      return EXIT.attention;
-    }
-    youHold(`Nothing changed: you hold key ${oldId}.`);
-    return exitCodeOf(error);
-  }
-
-  step(3, `Handing it over to ${placeOf(destination)}`);
-  let undoHandOver: () => void;
-  try {
-    undoHandOver = await deliver(context, xsiam, destination, fresh, old.securityLevel);
-  } catch (error) {
-    output.fail(error);
-    youHold(
-      exitCodeOf(error) === EXIT.attention
-        ? `You hold key ${oldId}; new key ${fresh.id} needs deleting (see above).`
-        : `Nothing changed: you hold key ${oldId}.`,
-    );
-    return exitCodeOf(error);
-  }
-
-  step(4, `Checking that key ${fresh.id} authenticates`);
-  const works = await output.wait("Checking", () => authenticates(xsiam, fresh, old.securityLevel));
-  if (works !== true) {
-    // The key first: a key nobody should hold must go; then the file as it was.
-    const undone = await xsiam.apiKeys.delete([fresh.id]).then(
-      () => {
+    if (!delivered.undoable) return undefined;
+    return {
+      undo: async () => {
         try {
-          undoHandOver();
-          return true;
-        } catch {
-          return false;
+          delivered.undo();
+        } catch (error) {
+          undoFailed = true;
+          throw error;
         }
       },
-      () => false,
-    );
-    output.fail(new CliError(`the new key ${fresh.id} does not authenticate (${works})`));
-    if (!undone) {
-      youHold(
-        `You hold key ${oldId}. New key ${fresh.id} could not be cleaned up: delete it with xsiam-keys delete ${fresh.id} --yes, and check ${placeOf(destination)}.`,
-      );
-      return EXIT.attention;
-    }
-    const where =
-      destination.kind === "file"
-        ? ` and ${destination.path} put back as it was`
-        : " (what went to standard output no longer works)";
-    youHold(`It was deleted${where}. Nothing changed: you hold key ${oldId}.`);
-    return works === "HTTP 401" ? EXIT.auth : EXIT.failure;
-  }
+    };
+  };
 
-  if (values["keep-old"]) {
-    step(5, `Keeping key ${oldId}, as asked`);
-    youHold(
-      `You hold the new key ${fresh.id}, in ${placeOf(destination)}. Key ${oldId} still works; delete it later with: xsiam-keys delete ${oldId} --yes`,
-    );
-    return EXIT.ok;
-  }
-  step(5, `Deleting key ${oldId}`);
+  const onProgress = (event: RotateEvent) => {
+    switch (event.kind) {
+      case "step":
+        return step(event.index, ...stepWords(event.step, oldId, destination));
+      case "plan": {
+        const { oldKey, expiresAt, expiry } = event;
+        detail(
+          `roles ${oldKey.roles.join(", ")}; ${oldKey.securityLevel}; the new key expires ${shortDate(expiresAt)} ${EXPIRY_WORDS[expiry]}`,
+        );
+        return;
+      }
+      case "sending":
+        stopSpinner();
+        return announceMarker(context, event.marker);
+      case "created":
+        newId = event.id;
+        return context.pending(
+          `new key ${event.id} was created and not handed over: delete it with ${context.commandLine("delete", String(event.id), "--yes")}`,
+        );
+      case "check-retry":
+        return detail(
+          `key ${newId} is not accepted yet (HTTP 401); trying again in ${event.delayMs / 1000} s (try ${event.attempt + 1} of ${event.of})`,
+        );
+      case "undo":
+        return detail(
+          event.action === "hand-over"
+            ? `Undoing: putting ${placeOf(destination)} back as it was`
+            : `Undoing: deleting the new key ${event.id}`,
+        );
+    }
+  };
+
+  let result: RotateResult;
   try {
-    await output.wait("Deleting", () => xsiam.apiKeys.delete([oldId]));
+    result = await xsiam.apiKeys.rotate(oldId, {
+      handOver,
+      keepOld,
+      signal,
+      onProgress,
+      ...(given !== undefined && { expiresAt: given }),
+    });
   } catch (error) {
-    output.fail(error);
-    youHold(
-      `You hold the new key ${fresh.id}, in ${placeOf(destination)}, and it works. Key ${oldId} could not be deleted: delete it with xsiam-keys delete ${oldId} --yes`,
-    );
-    return EXIT.attention;
+    stopSpinner();
+    context.pending(undefined);
+    if (!(error instanceof XsiamRotateError)) throw expiresError(error, oldId);
+    // A hand-over that stands is final; one that could not be taken back keeps the old file's second name.
+    if (error.handedOver && !undoFailed) delivery?.finish();
+    return reportFailure(context, error, destination, delivery, undoFailed);
   }
-  if (values.json && destination.kind === "file")
-    output.json({ oldId, newId: fresh.id, oldDeleted: true, file: destination.path });
-  youHold(`You hold the new key ${fresh.id}, in ${placeOf(destination)}. Key ${oldId} was deleted.`);
+  stopSpinner();
+  delivery?.finish();
+  context.pending(undefined);
+  return reportSuccess(context, result, destination);
+}
+
+/** The step's line, and the spinner's label while it runs. */
+function stepWords(
+  step: XsiamRotateError["step"],
+  oldId: number,
+  destination: Destination,
+): [string, string] {
+  switch (step) {
+    case "read":
+      return [`Reading key ${oldId}`, "Reading the key"];
+    case "generate":
+      return ["Generating the new key", "Generating"];
+    case "hand-over":
+      return [`Handing it over to ${placeOf(destination)}`, "Handing over"];
+    case "check":
+      return ["Checking that the new key authenticates", "Checking"];
+    case "delete-old":
+      return [`Deleting key ${oldId}`, "Deleting"];
+  }
+}
+
+async function dryRun(
+  context: Context,
+  oldId: number,
+  given: number | undefined,
+  destination: Destination,
+  keepOld: boolean,
+): Promise<number> {
+  const { output } = context;
+  const xsiam = await context.client();
+  const old = await output.wait("Reading the key", () =>
+    xsiam.apiKeys.get(oldId, { signal: context.signal }),
+  );
+  if (!old) throw new CliError(`there is no key ${oldId} to rotate`);
+  let planned: ReturnType<typeof rotationExpiry>;
+  try {
+    planned = rotationExpiry(old, given);
+  } catch (error) {
+    throw expiresError(error, oldId);
+  }
+  if (!planned) throw expiresError(new XsiamValidationError("expiresAt", "is required"), oldId);
+  output.note(
+    `Dry run: would create a key with roles ${old.roles.join(", ")} (${old.securityLevel}), expiring ${shortDate(planned.expiresAt)} ${EXPIRY_WORDS[planned.expiry]}; hand it over to ${placeOf(destination)}; check it; then ${keepOld ? "keep" : "delete"} key ${oldId}.`,
+  );
   return EXIT.ok;
+}
+
+function reportSuccess(context: Context, result: RotateResult, destination: Destination): number {
+  const { output, values } = context;
+  const { oldId, newId, oldDeleted } = result;
+  const youHold = (text: string, always = false) =>
+    output.note(`${output.style("→", "bold", "stderr")} ${text}`, always);
+  const finish = context.commandLine("delete", String(oldId), "--yes");
+  if (values.json && destination.kind !== "stdout") {
+    output.json({
+      oldId,
+      newId,
+      oldDeleted,
+      expiresAt: result.expiresAt.toISOString(),
+      ...(destination.kind === "file" ? { file: destination.path } : { command: true }),
+    });
+  }
+  if (destination.kind === "stdout") {
+    youHold(
+      `Key ${newId} went to standard output, which xsiam-keys cannot check, so key ${oldId} was kept. Once whatever read it has stored key ${newId}, finish with: ${finish}`,
+      true,
+    );
+  } else if (!oldDeleted) {
+    const where = destination.kind === "command" ? "stored by the command" : `in ${placeOf(destination)}`;
+    youHold(
+      `You hold the new key ${newId}, ${where}. Key ${oldId} still works; once nothing uses it, delete it with: ${finish}`,
+      true,
+    );
+  } else if (destination.kind === "command") {
+    youHold(`Key ${newId} was stored by the command, which exited with 0. Key ${oldId} was deleted.`);
+  } else {
+    youHold(`You hold the new key ${newId}, in ${placeOf(destination)}. Key ${oldId} was deleted.`);
+  }
+  return context.signal.aborted ? stopCode(context.signal) : EXIT.ok;
+}
+
+function reportFailure(
+  context: Context,
+  error: XsiamRotateError,
+  destination: Destination,
+  delivery: Delivery | undefined,
+  undoFailed: boolean,
+): number {
+  const { output } = context;
+  const youHold = (text: string) => output.note(`${output.style("→", "bold", "stderr")} ${text}`, true);
+  // The library says `apiKeys.delete([13])`; a person at a shell runs the command.
+  const message = error.message
+    .replace(/apiKeys\.delete\(\[([\d, ]+)\]\)/g, (_, ids: string) =>
+      context.commandLine("delete", ...ids.split(", "), "--yes"),
+    )
+    .replace(/(holds \[xsiam-sdk:[A-Za-z0-9]{16}\])/g, `$1 (${context.commandLine("list")})`);
+  output.fail(new CliError(message, exitCodeFor(error, context.signal), undefined));
+  const { oldId, holds, toDelete, lookFor, newId } = error;
+  if (undoFailed && delivery?.previous) {
+    youHold(
+      `The file ${placeOf(destination)} replaced is still there, as ${delivery.previous}: it holds key ${oldId}.`,
+    );
+  }
+  if (toDelete.length > 0) {
+    youHold(
+      `You hold key ${holds}. To finish: ${context.commandLine("delete", ...toDelete.map(String), "--yes")}`,
+    );
+  } else if (lookFor) {
+    youHold(
+      `You hold key ${oldId}, unchanged. Look for a key whose comment holds ${lookFor.marker} (${context.commandLine("list")}) and delete it.`,
+    );
+  } else if (error.handedOver) {
+    youHold(
+      `You hold key ${holds}, in ${placeOf(destination)}; key ${oldId} also still exists. Delete key ${oldId} once key ${holds} is in use, or key ${newId} if it never authenticates.`,
+    );
+  } else {
+    youHold(`Nothing changed: you hold key ${oldId}.`);
+  }
+  return exitCodeFor(error, context.signal);
 }

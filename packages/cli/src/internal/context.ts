@@ -7,6 +7,20 @@ import { fromNow, shortDate } from "./time.js";
 /** What a command runs with. */
 export interface Context {
   readonly output: Output;
+  /** The environment the tool runs in (what a `--to-command` consumer inherits, less XSIAM_*). */
+  readonly env: NodeJS.ProcessEnv;
+  /**
+   * Aborts when the run is asked to stop: a signal (Ctrl-C, SIGTERM) or a broken stdout or stderr.
+   * A command then finishes or undoes its step, says what was done, and returns.
+   */
+  readonly signal: AbortSignal;
+  /**
+   * Tells the bin what to print if the user insists (a second Ctrl-C) and the tool exits at once:
+   * the key or marker to clean up, or `undefined` when nothing would be left behind.
+   */
+  pending(note: string | undefined): void;
+  /** `xsiam-keys ARGS` with the credentials option the user gave, for a hint to run next. */
+  commandLine(...args: string[]): string;
   readonly values: Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
   readonly positionals: readonly string[];
   /** Whether results go out as JSON: `--json`, or stdout is not a terminal. */
@@ -19,21 +33,45 @@ export interface Context {
   ownKeyId(): Promise<number | undefined>;
 }
 
+/** What the bin gives a run: a signal for Ctrl-C and SIGTERM, and where to keep the note for a hard stop. */
+export interface RunControl {
+  /** Aborts when the run is asked to stop; its reason is an `Interrupt`. */
+  readonly signal?: AbortSignal | undefined;
+  /** Receives what to clean up if the run is stopped at once; see `Context.pending`. */
+  readonly pending?: ((note: string | undefined) => void) | undefined;
+}
+
+/** A word for a shell: quoted unless it is plain. */
+export function shellWord(word: string): string {
+  return /^[\w./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
 export function createContext(
   streams: Streams,
   output: Output,
   values: Context["values"],
   positionals: readonly string[],
+  control: RunControl = {},
 ): Context {
   let settings: Promise<Record<string, string | undefined>> | undefined;
   let client: Promise<XsiamClient> | undefined;
+  const credentials = values.credentials as string | undefined;
   const load = () =>
-    (settings ??= loadSettings(streams, {
-      envFile: values["env-file"] as string | undefined,
+    (settings ??= loadSettings(streams, output, {
+      file: credentials,
       apiKeyStdin: values["api-key-stdin"] === true,
     }));
+  const credentialArgs = [
+    ...(credentials !== undefined ? ["--credentials", credentials] : []),
+    ...(values["api-key-stdin"] === true ? ["--api-key-stdin"] : []),
+  ];
+  const signal = control.signal ? AbortSignal.any([control.signal, output.broken]) : output.broken;
   return {
     output,
+    env: streams.env,
+    signal,
+    pending: (note) => control.pending?.(note),
+    commandLine: (...args) => ["xsiam-keys", ...args, ...credentialArgs].map(shellWord).join(" "),
     values,
     positionals,
     json: values.json === true || !output.stdoutIsTerminal,

@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { createXsiamClientFromEnv, type XsiamClient } from "@xsiam-sdk/client";
 import { CliError, EXIT } from "./errors.js";
-import type { Streams } from "./output.js";
+import type { Output, Streams } from "./output.js";
 
 /** Flags people try for a key: refused, with the reason, before anything else is read. */
 const KEY_FLAG = /^--(?:api[-_]?key|key|secret|token)(?:=|$)/i;
@@ -14,7 +14,18 @@ export function refuseKeyFlags(argv: readonly string[]): void {
     throw new CliError(
       `a key is never taken from a flag (${flag.split("=")[0]}): it would show in ps, in shell history and in CI logs`,
       EXIT.usage,
-      "set XSIAM_API_KEY, or use --env-file FILE, or pipe the key in with --api-key-stdin",
+      "set XSIAM_API_KEY, or use --credentials FILE, or pipe the key in with --api-key-stdin",
+    );
+  }
+  // Node 20 reads `--env-file` itself wherever it is on the command line, before this tool starts
+  // (it loads the file into the process, or exits 9 when it is missing); newer Node leaves it to the
+  // tool. Either way it is not this tool's option.
+  const envFile = argv.find((arg) => arg === "--env-file" || arg.startsWith("--env-file="));
+  if (envFile !== undefined) {
+    throw new CliError(
+      "--env-file is Node.js's own option, which Node 20 reads before xsiam-keys starts: use --credentials FILE",
+      EXIT.usage,
+      "xsiam-keys --credentials admin.env check",
     );
   }
 }
@@ -36,30 +47,50 @@ async function readAll(stdin: NodeJS.ReadStream): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Where the credentials come from: the environment, then `--env-file`, then the key from stdin. */
+/** Where the credentials come from: the environment, then `--credentials`, then the key from stdin. */
 export interface CredentialOptions {
-  envFile?: string | undefined;
+  /** `--credentials FILE`. */
+  file?: string | undefined;
   apiKeyStdin?: boolean | undefined;
 }
 
-/** The XSIAM_* settings, from the environment, overridden by `--env-file` and `--api-key-stdin`. */
+/** The text of a credentials file, with a warning when others than its owner can read it. */
+function readCredentials(path: string, output: Output): string {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, "r");
+  } catch (error) {
+    throw new CliError(
+      `cannot read --credentials ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
+  }
+  try {
+    const stats = fstatSync(descriptor);
+    if (stats.isDirectory()) throw new CliError(`--credentials ${path} is a directory`);
+    // A pipe (`--credentials <(vault read …)`) has no mode worth a warning.
+    if (stats.isFile() && (stats.mode & 0o077) !== 0) {
+      output.warn(
+        `${path} can be read by ${(stats.mode & 0o070) !== 0 ? "its group" : "others"} (mode ${(stats.mode & 0o777).toString(8)}), and it holds a key: chmod 600 ${path}`,
+      );
+    }
+    return readFileSync(descriptor, "utf8");
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** The XSIAM_* settings, from the environment, overridden by `--credentials` and `--api-key-stdin`. */
 export async function loadSettings(
   streams: Streams,
-  { envFile, apiKeyStdin }: CredentialOptions,
+  output: Output,
+  { file, apiKeyStdin }: CredentialOptions,
 ): Promise<Record<string, string | undefined>> {
   const settings: Record<string, string | undefined> = {};
   for (const name of VARIABLES) settings[name] = streams.env[name];
-  if (envFile !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(envFile, "utf8");
-    } catch (error) {
-      throw new CliError(
-        `cannot read --env-file ${envFile} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
-      );
-    }
-    const file = parseEnv(text);
-    for (const name of VARIABLES) if (Object.hasOwn(file, name)) settings[name] = file[name];
+  if (file !== undefined) {
+    const text = readCredentials(file, output);
+    const parsed = parseEnv(text);
+    for (const name of VARIABLES) if (Object.hasOwn(parsed, name)) settings[name] = parsed[name];
   }
   if (apiKeyStdin) {
     if (streams.stdin.isTTY) {

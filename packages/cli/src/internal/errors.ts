@@ -12,7 +12,24 @@ export const EXIT = {
   failure: 3,
   /** A rotation left in a state that needs attention; the message says what to do. */
   attention: 4,
+  /** Stopped by Ctrl-C (SIGINT), after finishing or undoing the step it was in: 128 + 2. */
+  sigint: 130,
+  /** Stopped by SIGTERM, after finishing or undoing the step it was in: 128 + 15. */
+  sigterm: 143,
 } as const;
+
+/** The reason a run was stopped by a signal: what the bin aborts its signal with. */
+export class Interrupt extends Error {
+  override name = "Interrupt";
+  readonly signal: "SIGINT" | "SIGTERM";
+  readonly exitCode: number;
+
+  constructor(signal: "SIGINT" | "SIGTERM") {
+    super(`stopped by ${signal === "SIGINT" ? "Ctrl-C (SIGINT)" : "SIGTERM"}`);
+    this.signal = signal;
+    this.exitCode = signal === "SIGINT" ? EXIT.sigint : EXIT.sigterm;
+  }
+}
 
 /** A failure the tool reports itself, with the exit code it means. */
 export class CliError extends Error {
@@ -35,7 +52,7 @@ function statusOf(error: unknown): number | undefined {
 
 /** The exit code for an error from a command. */
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof CliError) return error.exitCode;
+  if (error instanceof CliError || error instanceof Interrupt) return error.exitCode;
   const name = error instanceof Error ? error.name : "";
   if (name === "XsiamValidationError" || name === "XsiamAuthError") return EXIT.usage;
   const status = statusOf(error);

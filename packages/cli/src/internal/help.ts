@@ -14,11 +14,13 @@ Commands:
 Credentials (never from a flag, which would show in ps and shell history):
   XSIAM_BASE_URL or XSIAM_FQDN, XSIAM_API_KEY, XSIAM_API_KEY_ID, and optionally
   XSIAM_SECURITY_LEVEL (advanced or standard) and XSIAM_CHILD_TENANT_ID, from:
-  the environment; --env-file FILE (dotenv lines, which override it); the key alone from
-  standard input with --api-key-stdin.
+  the environment; --credentials FILE (dotenv lines, which override it; warns when others
+  can read FILE); the key alone from standard input with --api-key-stdin.
+  Not --env-file: that is Node.js's own option, which Node 20 reads itself before the tool
+  starts (it loads the file into the process, or exits 9 when the file is missing).
 
 Options for every command:
-  --env-file FILE           read XSIAM_* settings from FILE
+  --credentials FILE        read XSIAM_* settings from FILE
   --api-key-stdin           read the key from standard input
   --json                    output JSON (the default when stdout is not a terminal)
   -q, --quiet               no progress or notes on stderr (errors still are)
@@ -34,12 +36,14 @@ Exit codes:
   2  authentication or permission (the service answered 401 or 403)
   3  any other failure of the service or the network
   4  a rotation left in a state that needs attention (the message says what to do)
+  130, 143  stopped by Ctrl-C (SIGINT) or SIGTERM, after finishing or undoing the step it was in;
+     a second Ctrl-C stops at once and prints what is left to clean up
 
 Examples:
-  xsiam-keys --env-file admin.env check
+  xsiam-keys --credentials admin.env check
   xsiam-keys list --role Viewer --expiring-within 14d
   xsiam-keys generate --role Viewer --expires 30d --comment "nightly export" --out export.env
-  xsiam-keys rotate 5012 --format raw --quiet | vault kv put secret/xsiam/export key=-
+  xsiam-keys rotate 5012 --to-command 'vault kv put secret/xsiam/export key=-'
 `;
 
 export const COMMANDS: Readonly<Record<string, string>> = {
@@ -52,7 +56,7 @@ this machine's, and says "your clock is off by 7 minutes" when that is the cause
 
 Examples:
   xsiam-keys check
-  xsiam-keys --env-file export.env check --json
+  xsiam-keys --credentials export.env check --json
 `,
   list: `Usage: xsiam-keys list [--id N]... [--role R]... [--expiring-within DURATION] [--json]
 
@@ -73,16 +77,27 @@ Examples:
 `,
   generate: `Usage: xsiam-keys generate --role R [--role R]... [--level advanced|standard]
                           [--expires 30d|ISO-DATE] [--comment TEXT]
-                          [--out FILE [--force]] [--format env|json|raw] [--reveal]
+                          [--out FILE [--force] | --to-command CMD [--command-timeout 2m]]
+                          [--format env|json|raw] [--reveal]
 
-Creates a key and hands it over. With --out, to a new file of mode 600 (an existing file is
-replaced only with --force). Without --out, to standard output, but only when that is a pipe or
-a file, or with --reveal: a key shown on a terminal stays on screen and in scrollback. The key
-never goes to stderr, logs or error messages.
+Creates a key and hands it over, then says where it went:
+- --out FILE: to a new file of mode 600, written fully, fsynced and read back before the tool says
+  it is there. --force replaces an existing regular file and keeps its owner, group and mode (it
+  refuses when it cannot); a symbolic link, a FIFO or anything that is not a regular file is never
+  written to. The folder is checked before the key is created.
+- --to-command CMD: to a command run with /bin/sh -c, the key on its standard input (never in its
+  arguments or environment), without the tool's XSIAM_* variables, within --command-timeout
+  (default 2m). It must exit with 0; otherwise the key is deleted.
+- Otherwise to standard output, but only when that is a pipe or a file, or with --reveal: a key
+  shown on a terminal stays on screen and in scrollback. A file others can read gets a warning.
+If the key cannot be handed over, it is deleted. Before the request is sent, the marker it puts in
+the key's comment is printed on stderr: if the run dies, look for that key. The key never goes to
+stderr, logs or error messages.
 
-Formats: env (the default) writes XSIAM_BASE_URL, XSIAM_API_KEY_ID, XSIAM_API_KEY and
-XSIAM_SECURITY_LEVEL lines, usable as --env-file and as the environment of
-createXsiamClientFromEnv; json writes one object; raw writes the key alone.
+Formats: env (the default for --out and stdout) writes XSIAM_BASE_URL, XSIAM_API_KEY_ID,
+XSIAM_API_KEY and XSIAM_SECURITY_LEVEL lines, quoted where needed so that --credentials, Node's
+--env-file and a shell's "set -a; . FILE" all read the same values; json writes one object; raw
+writes the key alone (the default for --to-command).
 
 Options:
   --role R                  a role of the new key, as named in the console (repeat for several)
@@ -90,14 +105,16 @@ Options:
   --expires E               a duration (30d, 12h, 2w) or an ISO date; default: one week
   --comment TEXT            a note stored with the key
   --out FILE                write the key to FILE (mode 600)
-  --force                   with --out: replace FILE if it exists
-  --format F                env (default), json or raw
+  --force                   with --out: replace FILE if it exists (owner, group and mode kept)
+  --to-command CMD          hand the key to CMD on its standard input
+  --command-timeout D       how long CMD may take (45s, 2m; default 2m)
+  --format F                env, json or raw
   --reveal                  print the key even on a terminal
 
 Examples:
   xsiam-keys generate --role Viewer --out viewer.env
-  xsiam-keys generate --role "Instance Administrator" --expires 2026-12-31 --format json > key.json
-  xsiam-keys generate --role Viewer --format raw | gh secret set XSIAM_API_KEY
+  xsiam-keys generate --role "Instance Administrator" --expires 2026-12-31 --format json --out key.json
+  xsiam-keys generate --role Viewer --to-command 'gh secret set XSIAM_API_KEY'
 `,
   delete: `Usage: xsiam-keys delete ID... [--yes] [--dry-run]
 
@@ -113,28 +130,43 @@ Examples:
   xsiam-keys delete 5012 5013 --yes
   xsiam-keys delete 5012 --dry-run
 `,
-  rotate: `Usage: xsiam-keys rotate ID [--out FILE [--force]] [--format env|json|raw] [--reveal]
-                        [--expires 30d|ISO-DATE] [--keep-old] [--dry-run]
+  rotate: `Usage: xsiam-keys rotate ID [--out FILE [--force] | --to-command CMD] [--format env|json|raw]
+                        [--reveal] [--expires 30d|ISO-DATE] [--keep-old] [--dry-run]
 
 Replaces key ID, printing each step:
-  1. reads the old key's roles, level and comment;
-  2. generates a new key with them (expiring after --expires, or the old key's lifetime);
+  1. reads the old key's roles, level, comment and expiry;
+  2. generates a new key with them, exactly once (the marker it carries is printed first);
   3. hands the new key over, as generate does;
-  4. checks that the new key authenticates (a 200 or a 403 proves it; a 401 does not);
+  4. checks that the new key authenticates (a 200 or a 403 proves it; a 401 is tried 3 times);
   5. deletes the old key, unless --keep-old.
-If a step fails, what was done is undone (the new key deleted, a replaced file put back), so that
-you hold exactly one working key. The last lines say which. Exit code 4 means a state that needs
-attention, and says what to do.
+If a step fails, what was done is undone in reverse order (the file put back, the new key
+deleted), so that you hold a working key; the last lines say which, and exit code 4 says what is
+left to do. The new key's expiry is shown before it is created: the old key's lifetime from now (at
+most six months), or --expires, which a key that never expires needs.
+
+Where the key goes decides what is checked:
+- --out FILE: written, fsynced and read back; it can be put back, so any later failure undoes it.
+- --to-command CMD: the command's exit status is the check; a non-zero exit deletes the new key
+  and keeps the old one. What a command stored cannot be taken back, so a later failure keeps both
+  keys and says which to delete.
+- standard output (a pipe): the tool cannot know whether the reader stored the key, so the old key
+  is always kept, and the command that finishes the rotation is printed. Prefer --to-command.
+
+Ctrl-C or SIGTERM during a step finishes or undoes it (a generate already sent is waited for, then
+its key deleted), says what was done, and exits 130 or 143. A second Ctrl-C stops at once and
+prints the key or marker left to clean up.
 
 Options:
-  --out FILE, --force, --format F, --reveal    where the new key goes, as for generate
+  --out FILE, --force, --to-command CMD, --command-timeout D, --format F, --reveal
+                            where the new key goes, as for generate
   --expires E               the new key's expiry (default: the old key's lifetime, at most six months)
   --keep-old                keep the old key; the command to delete it later is printed
-  --dry-run                 show the plan, and change nothing
+  --dry-run                 show the plan (with the new key's expiry), and change nothing
 
 Examples:
   xsiam-keys rotate 5012 --out export.env --force
-  xsiam-keys rotate 5012 --format raw --quiet | vault kv put secret/xsiam/export key=-
+  xsiam-keys rotate 5012 --to-command 'vault kv put secret/xsiam/export key=-'
   xsiam-keys rotate 5012 --keep-old --out new.env
+  xsiam-keys rotate 5012 --expires 90d --dry-run
 `,
 };

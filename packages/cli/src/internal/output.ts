@@ -29,18 +29,42 @@ function colours(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
 /**
  * Output for people and machines. Results go to stdout; progress, notes and errors to stderr, so
  * that stdout can be piped. `quiet` silences progress and notes, never errors.
+ *
+ * A write error on either stream (EPIPE from a reader that went away, EIO, ENOSPC on a redirect)
+ * never crashes the tool: it aborts `broken`, which a command treats as a stop, so that it undoes
+ * what it did (a key just created is deleted) the same way it would for any other failure.
  */
 export class Output {
   readonly #streams: Streams;
   readonly quiet: boolean;
   readonly #colourOut: boolean;
   readonly #colourErr: boolean;
+  readonly #broken = new AbortController();
+  // Writes to stdout that `write` is waiting for, and the errors they reported: theirs to report.
+  #writing = 0;
+  readonly #claimed = new WeakSet<Error>();
 
   constructor(streams: Streams, { quiet }: { quiet: boolean }) {
     this.#streams = streams;
     this.quiet = quiet;
     this.#colourOut = colours(streams.stdout, streams.env);
     this.#colourErr = colours(streams.stderr, streams.env);
+    for (const [name, stream] of [
+      ["standard output", streams.stdout],
+      ["standard error", streams.stderr],
+    ] as const) {
+      stream.on("error", (error: NodeJS.ErrnoException) => {
+        if (stream === streams.stdout && (this.#writing > 0 || this.#claimed.has(error))) return;
+        if (!this.#broken.signal.aborted) {
+          this.#broken.abort(new StreamError(`${name} failed (${error.code ?? error.message})`, error));
+        }
+      });
+    }
+  }
+
+  /** Aborts when writing to stdout or stderr fails; its reason is a `StreamError`. */
+  get broken(): AbortSignal {
+    return this.#broken.signal;
   }
 
   /** Whether stdout is a terminal (a person reads it) rather than a pipe or a file. */
@@ -65,11 +89,31 @@ export class Output {
     this.#streams.stdout.write(`${text}\n`);
   }
 
-  /** Writes `text` to stdout and resolves once it is written (a closed pipe rejects). */
+  /**
+   * Writes `text` to stdout and resolves once it is written; a failure (a closed pipe: EPIPE)
+   * rejects with a `StreamError`, and is this call's to report: it does not abort `broken`.
+   */
   write(text: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#streams.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+      if (this.#broken.signal.aborted) {
+        reject(this.#broken.signal.reason);
+        return;
+      }
+      this.#writing++;
+      this.#streams.stdout.write(text, (error) => {
+        this.#writing--;
+        if (!error) return resolve();
+        this.#claimed.add(error);
+        const code = (error as NodeJS.ErrnoException).code ?? error.message;
+        reject(new StreamError(`standard output failed (${code})`, error));
+      });
     });
+  }
+
+  /** The file descriptor behind stdout, when it is one (the process's own streams). */
+  get stdoutFd(): number | undefined {
+    const { fd } = this.#streams.stdout as { fd?: unknown };
+    return typeof fd === "number" ? fd : undefined;
   }
 
   /** A value as JSON on stdout. */
@@ -77,41 +121,76 @@ export class Output {
     this.#streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
-  /** A line for people on stderr, unless quiet. */
-  note(text = ""): void {
-    if (!this.quiet) this.#streams.stderr.write(`${text}\n`);
+  /** A line for people on stderr, unless quiet (or `always`: what the user must do next). */
+  note(text = "", always = false): void {
+    if (always || !this.quiet) this.#streams.stderr.write(`${text}\n`);
+  }
+
+  /** A warning on stderr, shown even when quiet: something the user should know before it matters. */
+  warn(text: string): void {
+    this.#streams.stderr.write(`${this.style("warning:", "yellow", "stderr")} ${text}\n`);
+  }
+
+  /** A line another program printed (a `--to-command` consumer), on stderr, marked as its own. */
+  relay(line: string): void {
+    this.#streams.stderr.write(`  ${this.style("│", "dim", "stderr")} ${line}\n`);
   }
 
   /**
-   * Waits for `work`, with a spinner and `label` on stderr while it runs (on a terminal, unless
-   * quiet): rate limits and retries can make a call take seconds.
+   * Shows a spinner and `label` on stderr (on a terminal, unless quiet) until the returned function
+   * is called: rate limits and retries can make a call take seconds.
    */
-  async wait<T>(label: string, work: () => Promise<T>): Promise<T> {
+  spin(label: string): () => void {
     const { stderr } = this.#streams;
-    if (this.quiet || stderr.isTTY !== true) return work();
+    if (this.quiet || stderr.isTTY !== true) return () => undefined;
     let frame = 0;
     const draw = () =>
       stderr.write(`\r${this.style(SPINNER[frame++ % SPINNER.length] ?? "", "cyan", "stderr")} ${label}…`);
     draw();
     const timer = setInterval(draw, 80);
+    return () => {
+      clearInterval(timer);
+      stderr.write("\r\u001b[2K");
+    };
+  }
+
+  /** Waits for `work`, with a spinner and `label` while it runs (see `spin`). */
+  async wait<T>(label: string, work: () => Promise<T>): Promise<T> {
+    const stop = this.spin(label);
     try {
       return await work();
     } finally {
-      clearInterval(timer);
-      stderr.write("\r\u001b[2K");
+      stop();
     }
   }
 
-  /** Asks a yes/no question on the terminal; only an answer of y or yes is a yes. */
-  async confirm(question: string): Promise<boolean> {
-    const { createInterface } = await import("node:readline/promises");
-    const prompt = createInterface({ input: this.#streams.stdin, output: this.#streams.stderr });
-    try {
-      const answer = await prompt.question(`${question} [y/N] `);
-      return /^y(es)?$/i.test(answer.trim());
-    } finally {
-      prompt.close();
-    }
+  /**
+   * Asks a yes/no question on the terminal; only an answer of y or yes is a yes. Ctrl-C, Ctrl-D (the
+   * end of input) and `signal` all mean no, and end the prompt's line, so that what follows starts on
+   * a line of its own.
+   */
+  async confirm(question: string, signal?: AbortSignal): Promise<boolean> {
+    const { createInterface } = await import("node:readline");
+    const { stdin, stderr } = this.#streams;
+    const prompt = createInterface({ input: stdin, output: stderr, terminal: stdin.isTTY === true });
+    return new Promise<boolean>((resolve) => {
+      let settled = false;
+      const finish = (answer: boolean, endLine: boolean) => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener("abort", onAbort);
+        if (endLine) stderr.write("\n");
+        prompt.close();
+        resolve(answer);
+      };
+      const onAbort = () => finish(false, true);
+      if (signal?.aborted) return finish(false, false);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      // Ctrl-C at a terminal prompt reaches readline as a key, not as a signal.
+      prompt.on("SIGINT", () => finish(false, true));
+      prompt.on("close", () => finish(false, true));
+      prompt.question(`${question} [y/N] `, (answer) => finish(/^y(es)?$/i.test(answer.trim()), false));
+    });
   }
 
   /** Reports a failure on stderr, with its hint, and returns the exit code it means. */
@@ -122,6 +201,14 @@ export class Output {
     if (hint && !message.includes(hint)) lines.push(`${this.style("hint:", "yellow", "stderr")} ${hint}`);
     this.#streams.stderr.write(`${lines.join("\n")}\n`);
     return exitCodeOf(error) || EXIT.failure;
+  }
+}
+
+/** A write to stdout or stderr failed: what a command stops for, as it would for a signal. */
+export class StreamError extends Error {
+  override name = "StreamError";
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
   }
 }
 

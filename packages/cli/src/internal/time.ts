@@ -1,13 +1,21 @@
 import { CliError } from "./errors.js";
 
-const UNITS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-const DURATION = /^([1-9][0-9]{0,5})([mhdw])$/;
+const UNITS: Readonly<Record<string, number>> = {
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+const DURATION = /^([1-9][0-9]{0,5})([smhdw])$/;
 
-/** A duration like `7d`, `12h`, `90m` or `2w`, in milliseconds. */
+/** A duration like `7d`, `12h`, `90m`, `45s` or `2w`, in milliseconds. */
 export function durationOf(flag: string, value: string): number {
   const match = DURATION.exec(value);
   if (!match)
-    throw new CliError(`${flag} must be a duration like 30d, 12h, 90m or 2w (got ${JSON.stringify(value)})`);
+    throw new CliError(
+      `${flag} must be a duration like 30d, 12h, 90m, 45s or 2w (got ${JSON.stringify(value)})`,
+    );
   return Number(match[1]) * (UNITS[match[2] ?? "d"] ?? 0);
 }
 
