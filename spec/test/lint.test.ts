@@ -11,17 +11,24 @@ import { parse, stringify } from "yaml";
 
 const lintScript = fileURLToPath(new URL("../scripts/lint.mjs", import.meta.url));
 const specFile = fileURLToPath(new URL("../openapi.yaml", import.meta.url));
+const root = fileURLToPath(new URL("../..", import.meta.url));
 
 // biome-ignore lint/suspicious/noExplicitAny: the mutations below walk an untyped YAML document
 type Spec = any;
 
 const execFileAsync = promisify(execFile);
 
-async function lint(spec: Spec | string, config?: string): Promise<{ status: number; stdout: string }> {
+/** Runs the gate on `spec`; `only` runs one of its two linters, to try one rule at a time. */
+async function lint(
+  spec: Spec | string,
+  { config, only }: { config?: string; only?: "redocly" | "spectral" } = {},
+): Promise<{ status: number; stdout: string }> {
   const dir = mkdtempSync(join(tmpdir(), "lint-spec-"));
   const file = join(dir, "openapi.yaml");
   writeFileSync(file, typeof spec === "string" ? spec : stringify(spec));
-  const args = [lintScript, file, ...(config ? [config] : [])];
+  const redocly = only === "spectral" ? "none" : (config ?? join(root, "redocly.yaml"));
+  const spectral = only === "redocly" ? "none" : join(root, ".spectral.yaml");
+  const args = [lintScript, file, redocly, spectral];
   try {
     const { stdout } = await execFileAsync(process.execPath, args, { encoding: "utf8" });
     return { status: 0, stdout };
@@ -36,10 +43,31 @@ const fresh = (): Spec => parse(original);
 const generate = (spec: Spec) => spec.paths["/public_api/v1/api_keys/generate"].post;
 const remove = (spec: Spec) => spec.paths["/public_api/v1/api_keys/delete"].post;
 
-test("the spec passes with no problem at all", async () => {
+test("the spec passes both linters with no problem at all", async () => {
   const run = await lint(original);
   expect(run.stdout).toMatch(/0 error\(s\), 0 warning\(s\)/);
+  expect(run.stdout).toContain("spectral:oas, 0 problem(s)");
   expect(run.status).toBe(0);
+});
+
+// Spectral's spectral:oas, the second linter: what it finds fails the gate, warnings included.
+const spectralViolations: Array<[rule: string, mutate: (spec: Spec) => void]> = [
+  ["spectral/info-contact", (s) => delete s.info.contact],
+  [
+    "spectral/array-items",
+    (s) => delete s.components.schemas.ErrorResponse.properties.reply.properties.err_extra.oneOf[3].items,
+  ],
+  ["spectral/operation-tags", (s) => delete generate(s).tags],
+];
+
+describe.concurrent("Spectral: each of its rules fails a spec that breaks it", () => {
+  test.each(spectralViolations)("%s", async (rule, mutate) => {
+    const spec = fresh();
+    mutate(spec);
+    const run = await lint(spec, { only: "spectral" });
+    expect(run.stdout).toContain(rule);
+    expect(run.status).toBe(1);
+  });
 });
 
 const violations: Array<[rule: string, mutate: (spec: Spec) => void]> = [
@@ -76,7 +104,7 @@ describe.concurrent("each rule fails a spec that breaks it", () => {
   test.each(violations)("%s", async (rule, mutate) => {
     const spec = fresh();
     mutate(spec);
-    const run = await lint(spec);
+    const run = await lint(spec, { only: "redocly" });
     expect(run.stdout).toContain(rule);
     expect(run.status).toBe(1);
   });
@@ -88,7 +116,7 @@ test("a warning alone fails the gate", async () => {
   writeFileSync(config, "extends: [minimal]\nrules:\n  operation-summary: warn\n");
   const spec = fresh();
   delete remove(spec).summary;
-  const run = await lint(spec, config);
+  const run = await lint(spec, { config, only: "redocly" });
   expect(run.stdout).toMatch(/0 error\(s\), 1 warning\(s\)/);
   expect(run.status).toBe(1);
 });
