@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds a published package into dist/: declarations with tsc (one .d.ts per source file, for
 // the types), and the JavaScript with esbuild, bundled into one file per entry point. One file
-// instead of one per source module makes `import` about twice as fast (`pnpm bench`, start-up).
+// instead of one per source module makes `import` faster (`pnpm bench`, start-up, measures it).
 // A dynamic `import()` stays a chunk of its own (dist/chunks/), loaded only when it runs: code
 // that few programs use (rotation) costs them neither bytes nor start-up.
 //   node ../../scripts/build-package.mjs <entry.ts>... [--external <specifier>]... [--platform node]

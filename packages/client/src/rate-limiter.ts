@@ -16,7 +16,8 @@ const WINDOW_MS = 1_000;
 const MAX_REQUESTS_PER_SECOND = 10_000;
 // Requests are spaced as if the window were this much longer, so that jitter (the network's, or a
 // busy event loop's between release and send) cannot put one request too many into a second as
-// the service measures it. It costs 9% of the nominal rate; a 429 and its retry cost more.
+// the service measures it. It costs a share of the nominal rate (`pnpm bench`, throughput, says how
+// much); a 429 and its retry cost more.
 const JITTER_MARGIN_MS = 100;
 
 /**

@@ -37,9 +37,9 @@ export interface RedisRateLimiterOptions {
    * Added to every slot's spacing, in milliseconds: room for the time between a slot and the
    * request's arrival at the service, which varies between processes and machines (scheduling,
    * timers, the network, and most of all a process's first request, which opens its connection).
-   * With 4 processes on 2 cores, 0 ms let 9 of 100 requests through too early for a strict
-   * 1-second window, 2 ms one, 5 ms none in most runs and one in some (`pnpm bench`, section 7).
-   * Each millisecond costs about 1% of the rate; 5 ms is the most that keeps 95% of it.
+   * Without it, several processes on a small machine let some requests through too early for a
+   * strict 1-second window; each millisecond of it costs a share of the rate. `pnpm bench`
+   * (section 7) measures both, for several margins; the README gives the latest figures.
    * @default 5
    */
   marginMs?: number | undefined;

@@ -8,9 +8,7 @@ const decoder = new TextDecoder();
  *
  * Patching a platform object is kept here on purpose. The alternative, a second Response around
  * the bytes, loses `url`, `redirected` and `type`, which `raw` callers can read. It is also no
- * cheaper: `pnpm bench` (section 1, "re-wrapped in a new Response") has measured it at 0.99× to
- * 1.05× the shipped client per generate at concurrency 1, and 1.02× to 1.14× at 50, over several
- * runs; at the top of that range it takes the client past its target of 1.05× bare openapi-fetch.
+ * cheaper: `pnpm bench` measures both, side by side (section 1, "re-wrapped in a new Response").
  */
 export function buffered(response: Response, bytes: Uint8Array): Response {
   let used = false;

@@ -19,7 +19,7 @@ const ANY_MARKER = /\[xsiam-sdk:[A-Za-z0-9]{16}\]/;
 /**
  * A new marker, e.g. `[xsiam-sdk:q3XvR8kLm2Pw9TzA]`: the first 16 characters of a nonce, which are
  * uniform over `[A-Za-z0-9]` and come from the pooled platform CSPRNG that signs requests (a draw
- * of its own from `crypto.getRandomValues` per call cost a generate 25 µs, a tenth of a request).
+ * of its own from `crypto.getRandomValues` per call was a measurable share of a generate's cost).
  */
 export function newMarker(): string {
   return `[xsiam-sdk:${createNonce().slice(0, TOKEN_LENGTH)}]`;
