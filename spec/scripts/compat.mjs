@@ -129,7 +129,11 @@ function words(change, verdict, base, revision) {
       return `${place.side ?? "response"} of ${place.operation} removed`;
     case undefined:
       // A change without a verdict: something added, or a description, an example, a sample.
-      if (change.path.split("/").length === 3 && change.kind === "added") {
+      if (
+        change.path.startsWith("#/paths/") &&
+        change.path.split("/").length === 3 &&
+        change.kind === "added"
+      ) {
         const operations = Object.values(change.revision?.value ?? {})
           .map((operation) => operation?.operationId)
           .filter(Boolean);

@@ -13,8 +13,10 @@ const repository = fileURLToPath(new URL("../..", import.meta.url));
 const redocly = fileURLToPath(new URL("../node_modules/@redocly/cli/bin/cli.js", import.meta.url));
 
 /**
- * The repository's files (tracked, and untracked but not ignored), in a new folder, without the
- * pending changesets: as just after a release, so that each case brings its own.
+ * The repository's files (tracked, and untracked but not ignored), in a new folder, as just after a
+ * release: without the pending changesets, so that each case brings its own, and with the spec as
+ * it is now as the baseline, so that each case's edit is the only change (whatever the repository's
+ * own spec has gained since its baseline).
  */
 function copyOfRepository(): string {
   const copy = mkdtempSync(join(tmpdir(), "spec-compat-"));
@@ -32,6 +34,7 @@ function copyOfRepository(): string {
       // A file git lists that was deleted meanwhile.
     }
   }
+  cpSync(join(copy, "spec/openapi.yaml"), join(copy, "spec/baseline/openapi.yaml"));
   return copy;
 }
 

@@ -3,10 +3,10 @@
 // starts about as fast as node itself; every command lives in index.js.
 //
 // Signals are handled here, not in main(), so that main() can run inside another program (the
-// demo). The first SIGINT or SIGTERM asks the run to stop: it finishes or undoes the step it is in
-// (a generate already sent is waited for, then its key deleted), says what was done, and exits with
-// 130 or 143. A second one is the user insisting: the tool says what is left to clean up and exits
-// at once.
+// demo). The first SIGINT, SIGTERM or SIGHUP (a closed terminal, a dropped ssh session) asks the run
+// to stop: it finishes or undoes the step it is in (a generate already sent is waited for, then its
+// key deleted), says what was done, and exits with 128 + the signal's number (130, 143, 129). A
+// second one is the user insisting: the tool says what is left to clean up and exits at once.
 import { readFileSync } from "node:fs";
 
 const args = process.argv.slice(2);
@@ -17,22 +17,29 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   const { Interrupt, main } = await import("./index.js");
   const controller = new AbortController();
   let pending: string | undefined;
-  const onSignal = (signal: "SIGINT" | "SIGTERM") => {
-    const code = signal === "SIGINT" ? 130 : 143;
+  const onSignal = (signal: "SIGINT" | "SIGTERM" | "SIGHUP") => {
+    const interrupt = new Interrupt(signal);
+    // After a hang-up, stderr may be gone: a failed write must not stop the undoing.
+    const say = (text: string) => {
+      try {
+        process.stderr.write(text);
+      } catch {
+        // Nobody to tell.
+      }
+    };
     if (!controller.signal.aborted) {
-      process.stderr.write(
-        `\nxsiam-keys: ${signal === "SIGINT" ? "Ctrl-C" : "SIGTERM"}: stopping once the current step is finished or undone (again to stop at once)\n`,
+      say(
+        `\nxsiam-keys: ${signal === "SIGINT" ? "Ctrl-C" : signal}: stopping once the current step is finished or undone (again to stop at once)\n`,
       );
-      controller.abort(new Interrupt(signal));
+      controller.abort(interrupt);
       return;
     }
-    process.stderr.write(
+    say(
       `\nxsiam-keys: stopped at once. ${pending ? `Left to clean up: ${pending}` : "Nothing is left to clean up."}\n`,
     );
-    process.exit(code);
+    process.exit(interrupt.exitCode);
   };
-  process.on("SIGINT", () => onSignal("SIGINT"));
-  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => onSignal(signal));
   process.exitCode = await main(args, process, {
     signal: controller.signal,
     pending: (note) => {

@@ -6,7 +6,7 @@ import { list } from "./commands/list.js";
 import { rotate } from "./commands/rotate.js";
 import { type Context, createContext, type RunControl } from "./internal/context.js";
 import { refuseKeyFlags } from "./internal/credentials.js";
-import { CliError, EXIT } from "./internal/errors.js";
+import { CliError, EXIT, typed } from "./internal/errors.js";
 import { COMMANDS, OVERVIEW } from "./internal/help.js";
 import { Output, type Streams } from "./internal/output.js";
 
@@ -103,8 +103,7 @@ export async function main(
     if (name === undefined || name === "help") {
       const topic = name === "help" ? argv[argv.indexOf("help") + 1] : undefined;
       const text = topic !== undefined ? COMMANDS[topic] : OVERVIEW;
-      if (text === undefined)
-        throw new CliError(`no command ${JSON.stringify(topic)}; try xsiam-keys --help`);
+      if (text === undefined) throw new CliError(`no command ${typed(topic)}; try xsiam-keys --help`);
       const asked = name === "help" || argv.includes("--help") || argv.includes("-h");
       (asked ? streams.stdout : streams.stderr).write(text);
       return asked ? EXIT.ok : EXIT.usage;
@@ -112,7 +111,7 @@ export async function main(
     const command = COMMAND_OPTIONS[name];
     if (!command)
       throw new CliError(
-        `no command ${JSON.stringify(name)}; the commands are check, list, generate, delete and rotate`,
+        `no command ${typed(name)}; the commands are check, list, generate, delete and rotate`,
         EXIT.usage,
         "xsiam-keys --help",
       );

@@ -205,6 +205,13 @@ describe("generate", () => {
     expect(stderr).toMatch(/Created key \d+ .* handed over to standard output/);
   });
 
+  test("to a pipe without --format: refused before a key is created (standard output may be a CI log)", async () => {
+    const { code, stderr } = await run("generate", "--role", "Viewer");
+    expect(code).toBe(1);
+    expect(stderr).toContain("refusing to write a new key to standard output without --format");
+    expect(tenant.keys()).toHaveLength(1);
+  });
+
   test("the file it writes works as --credentials: the round trip", async () => {
     expect((await run("generate", "--role", "Instance Administrator", "--out", "job.env")).code).toBe(0);
     const { code, stdout } = await xsiamKeys(["check", "--credentials", "job.env"], { cwd: dir });
@@ -423,6 +430,8 @@ describe("rotate", () => {
     const missing = await run("rotate", "424242", "--format", "raw");
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("there is no key 424242");
+    expect(missing.stderr).toContain("→ Nothing changed.");
+    expect(missing.stderr).not.toContain("you hold key 424242");
     expect(existsSync(join(dir, "app.env"))).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { createFakeTenant, type FakeTenant } from "@xsiam-sdk/testing";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { redactSecret } from "../src/internal/consumer.js";
 import { loadSettings } from "../src/internal/credentials.js";
 import { Output } from "../src/internal/output.js";
 import { bash, envLines, workspace, xsiamKeys } from "./helpers.js";
@@ -34,7 +35,7 @@ describe("--credentials", () => {
     const { code, stderr } = await run("check");
     expect(code).toBe(0);
     expect(stderr).toContain(
-      "warning: admin.env can be read by its group (mode 644), and it holds a key: chmod 600 admin.env",
+      "warning: admin.env can be read by every user (mode 644), and it holds a key: chmod 600 admin.env",
     );
     chmodSync(join(dir, "admin.env"), 0o600);
     expect((await run("check")).stderr).not.toContain("warning");
@@ -109,5 +110,25 @@ describe("env files round-trip: the tool's reader, util.parseEnv and sh read wha
     );
     expect(stderr).toContain("warning: standard output is a file that others can read (mode 644)");
     expect(readFileSync(join(dir, "key.txt"), "utf8")).toMatch(/^[A-Za-z0-9]{128}\n$/);
+  });
+});
+
+describe("redactSecret: what a --to-command consumer prints", () => {
+  const key = "Q".repeat(4) + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".repeat(2);
+  test.each([
+    ["the key", key],
+    ["folded", key.slice(0, 40)],
+    ["less a character", key.slice(1)],
+    ["base64", Buffer.from(key).toString("base64")],
+    ["hex", Buffer.from(key).toString("hex").slice(0, 60)],
+  ])("%s is redacted", (_, printed) => {
+    const shown = redactSecret(`stored: ${printed} ok`, key);
+    expect(shown).toBe("stored: [redacted] ok");
+  });
+
+  test("ordinary text is left alone", () => {
+    expect(redactSecret("Success! Data written to: secret/xsiam/export", key)).toBe(
+      "Success! Data written to: secret/xsiam/export",
+    );
   });
 });

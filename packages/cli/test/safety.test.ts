@@ -79,6 +79,66 @@ describe("--to-command: the consumer's exit status is the check", () => {
     expect(await works(key)).toBe(true);
   });
 
+  test.each([
+    ["folded over lines", "fold -w 64 >&2; exit 3"],
+    ["base64-encoded", "base64 -w0 >&2; exit 3"],
+    ["less its first character", 'k=$(cat); echo "token=${k#?}" >&2; exit 3'],
+    ["inside other text", 'k=$(cat); echo "prefix-$k-suffix" >&2; exit 3'],
+  ])("a consumer that prints the key %s: the tool shows none of it", async (_, command) => {
+    const { key } = heldKey();
+    const { code, stderr } = await run("rotate", String(key.id), "--to-command", command);
+    expect(code).toBe(1);
+    expect(stderr).toContain("│ ");
+    expect(stderr).toContain("[redacted]");
+    // The key is 128 letters and digits: no long run of them, or of its base64 form, is left.
+    expect(stderr).not.toMatch(/[A-Za-z0-9+/=]{32,}/);
+    expect(stderr).not.toMatch(/[A-Za-z0-9]{20,}/);
+  });
+
+  test.each([
+    ["reads nothing", "true"],
+    ["reads a piece", "head -c 20 > stored.txt"],
+  ])("a consumer that exits 0 but %s: the key is not counted as stored (exit 1)", async (_, command) => {
+    const { key } = heldKey();
+    const { code, stderr } = await run("rotate", String(key.id), "--to-command", command);
+    expect(code).toBe(1);
+    expect(stderr).toContain("the command exited with 0 without reading all of the key it was given");
+    expect(orphans(key.id)).toEqual([]);
+    expect(await works(key)).toBe(true);
+  });
+
+  test("a consumer that leaves a child in the background is judged when it exits, not when the child does", async () => {
+    const { key } = heldKey();
+    const started = Date.now();
+    const { code } = await run(
+      "rotate",
+      String(key.id),
+      "--to-command",
+      "cat > stored.txt; setsid sleep 20 > /dev/null 2>&1 < /dev/null & sleep 30 &",
+      "--command-timeout",
+      "10s",
+    );
+    expect(code).toBe(0);
+    // Neither sleeper held the tool: it was done long before either would have ended.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const newId = orphans()[0] as number;
+    expect(await works({ id: newId, key: readFileSync(join(dir, "stored.txt"), "utf8").trim() })).toBe(true);
+  });
+
+  test("a key printed across the point where a long line is cut is redacted all the same", async () => {
+    const { key } = heldKey();
+    const { stderr } = await run(
+      "rotate",
+      String(key.id),
+      "--to-command",
+      'read k; head -c 1990 /dev/zero | tr "\\0" x >&2; printf %s "$k" >&2; echo >&2; exit 3',
+    );
+    expect(stderr).toContain("[redacted]");
+    // Without the padding, no run of the key's letters and digits is left, on either side of the cut.
+    const shown = stderr.replace(/x{50,}/g, " ").replace(/\[xsiam-sdk:[A-Za-z0-9]{16}\]/g, "[marker]");
+    expect(shown).not.toMatch(/[A-Za-z0-9]{12,}/);
+  });
+
   test("a consumer that takes too long is stopped, and counts as failed", async () => {
     const { key } = heldKey();
     const { code, stderr } = await run(
@@ -150,7 +210,7 @@ describe("standard output: a hand-over the tool cannot check never costs the old
     expect(rotated.stderr).toContain("standard output failed (EPIPE)");
     expect(rotated.code).toBe(1);
     const generated = await bash(
-      `${process.execPath} ${BIN} --credentials admin.env generate --role Viewer | true`,
+      `${process.execPath} ${BIN} --credentials admin.env generate --role Viewer --format raw | true`,
       {
         cwd: dir,
       },
@@ -273,6 +333,43 @@ describe("--out: every byte on disk, or nothing changed", () => {
     expect(tenant.faults.calls()).toEqual({ generate: 0, list: 0, delete: 0 });
   });
 
+  test("--force rewrites the file in place: every hard link to it, and its ACL, see the new key", async () => {
+    const { key } = heldKey();
+    const file = join(dir, "app.env");
+    const link = join(dir, "svc-link.env");
+    execFileSync("ln", [file, link]);
+    const acl = spawnSync("setfacl", ["-m", "u:65534:r", file]);
+    const { code } = await run("rotate", String(key.id), "--out", "app.env", "--force");
+    expect(code).toBe(0);
+    const inFile = readFileSync(file, "utf8");
+    expect(readFileSync(link, "utf8")).toBe(inFile);
+    expect(statSync(file).nlink).toBe(2);
+    expect(Number(parsedEnv(inFile).XSIAM_API_KEY_ID)).not.toBe(key.id);
+    if (acl.status === 0) {
+      expect(execFileSync("getfacl", ["--omit-header", file], { encoding: "utf8" })).toContain(
+        "user:nobody:r--",
+      );
+    }
+  });
+
+  test("--out that is the --credentials file is refused before a key is created", async () => {
+    const { key } = heldKey();
+    const { code, stderr } = await run("rotate", String(key.id), "--out", "admin.env", "--force");
+    expect(code).toBe(1);
+    expect(stderr).toContain("is the --credentials file this run signs with");
+    expect(tenant.faults.calls().generate).toBe(0);
+  });
+
+  test("standard output that is /dev/null is refused before a key is created", async () => {
+    const result = await bash(
+      `${process.execPath} ${BIN} --credentials admin.env generate --role Viewer --format raw > /dev/null`,
+      { cwd: dir },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("standard output is /dev/null");
+    expect(tenant.faults.calls().generate).toBe(0);
+  });
+
   test("a folder that does not exist is refused before a key is created", async () => {
     const { code, stderr } = await run("generate", "--role", "Viewer", "--out", "no/such/dir/k.env");
     expect(code).toBe(1);
@@ -305,14 +402,14 @@ describe("--out: every byte on disk, or nothing changed", () => {
       );
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(
-        "app.env belongs to user 0, group 0; replacing it as this user would take it from them",
+        "cannot write app.env as this user (it belongs to user 0, group 0, mode 640)",
       );
       expect(readFileSync(join(dir, "app.env"), "utf8")).toBe(text);
       expect(tenant.faults.calls().generate).toBe(0);
     },
   );
 
-  test("a rotation that dies leaves the replaced file's second name, which the warning names", async () => {
+  test("a rotation that dies leaves a copy of the replaced file's old content, mode 600", async () => {
     const { key, text } = heldKey();
     // The check hangs: the process is killed (SIGKILL, nothing handles it) after the hand-over.
     tenant.faults.inject("list", { kind: "delay-after", ms: 5_000 }, { calls: [2] });
@@ -323,13 +420,15 @@ describe("--out: every byte on disk, or nothing changed", () => {
     await running.waitFor("4/5 Checking");
     running.child.kill("SIGKILL");
     const { stderr } = await running.done;
-    const marker = /look for the key whose comment holds (\[xsiam-sdk:[A-Za-z0-9]{16}\])/.exec(stderr)?.[1];
+    const marker = /the new key's comment will hold (\[xsiam-sdk:[A-Za-z0-9]{16}\])/.exec(stderr)?.[1];
     const left = tenant.keys().find((stored) => stored.id !== tenant.rootKey.id && stored.id !== key.id);
     expect(left?.comment).toContain(marker);
     const kept = readdirSync(dir).filter((name) => name.endsWith(".xsiam-keys-old"));
     expect(kept).toHaveLength(1);
     expect(readFileSync(join(dir, kept[0] as string), "utf8")).toBe(text);
-    expect(lstatSync(join(dir, kept[0] as string)).mode & 0o777).toBe(0o640);
+    expect(lstatSync(join(dir, kept[0] as string)).mode & 0o777).toBe(0o600);
+    // The file itself was rewritten in place, and still has its own mode.
+    expect(statSync(join(dir, "app.env")).mode & 0o777).toBe(0o640);
   });
 });
 
@@ -359,7 +458,7 @@ describe("signals: Ctrl-C (SIGINT) and SIGTERM at each step", () => {
 
     test("while generate is in flight: it is waited for, then its key deleted", async () => {
       tenant.faults.inject("generate", { kind: "delay-after", ms: 1_000 });
-      const result = await interrupted(signal, "look for the key whose comment holds");
+      const result = await interrupted(signal, "the new key's comment will hold");
       expect(result.code).toBe(code[signal]);
       expect(result.stderr).toMatch(/was stopped at generate .*: new key \d+ was deleted/);
       expect(result.stderr).toContain(`Nothing changed: you hold key ${result.key.id}.`);
@@ -406,6 +505,43 @@ describe("signals: Ctrl-C (SIGINT) and SIGTERM at each step", () => {
     });
   });
 
+  test("SIGHUP (a closed terminal) while the new key is checked: undone, exit 129", async () => {
+    tenant.faults.inject("list", { kind: "delay-after", ms: 2_000 }, { calls: [2] });
+    const { key, text } = heldKey();
+    const running = startXsiamKeys(
+      ["--credentials", "admin.env", "rotate", String(key.id), "--out", "app.env", "--force"],
+      { cwd: dir },
+    );
+    await running.waitFor("4/5 Checking");
+    running.child.kill("SIGHUP");
+    const result = await running.done;
+    expect(result.code).toBe(129);
+    expect(readFileSync(join(dir, "app.env"), "utf8")).toBe(text);
+    expect(orphans(key.id)).toEqual([]);
+  });
+
+  test("a second Ctrl-C while undoing names what is true then: the file is back, the new key to delete", async () => {
+    const { key, text } = heldKey();
+    tenant.faults.inject("list", { kind: "delay-after", ms: 2_000 }, { calls: [2] });
+    tenant.faults.inject("delete", { kind: "delay-after", ms: 3_000 });
+    const running = startXsiamKeys(
+      ["--credentials", "admin.env", "rotate", String(key.id), "--out", "app.env", "--force"],
+      { cwd: dir },
+    );
+    await running.waitFor("4/5 Checking");
+    running.child.kill("SIGINT");
+    await running.waitFor("Undoing: deleting the new key");
+    running.child.kill("SIGINT");
+    const result = await running.done;
+    expect(result.code).toBe(130);
+    expect(readFileSync(join(dir, "app.env"), "utf8")).toBe(text);
+    const newId = Number(/Undoing: deleting the new key (\d+)/.exec(result.stderr)?.[1]);
+    expect(result.stderr).toContain(
+      `Left to clean up: app.env (mode 640, kept, env) holds key ${key.id} again, and new key ${newId} was being deleted: delete it with xsiam-keys delete ${newId} --yes --credentials admin.env`,
+    );
+    expect(result.stderr).not.toContain(`delete key ${key.id}`);
+  });
+
   test("a second Ctrl-C stops at once, and names the marker of a key that may be left", async () => {
     const { key } = heldKey();
     tenant.faults.inject("generate", { kind: "delay-after", ms: 3_000 });
@@ -413,7 +549,7 @@ describe("signals: Ctrl-C (SIGINT) and SIGTERM at each step", () => {
       ["--credentials", "admin.env", "rotate", String(key.id), "--out", "app.env", "--force"],
       { cwd: dir },
     );
-    await running.waitFor("look for the key whose comment holds");
+    await running.waitFor("the new key's comment will hold");
     running.child.kill("SIGINT");
     await running.waitFor("stopping once the current step is finished or undone");
     running.child.kill("SIGINT");
@@ -437,7 +573,7 @@ describe("signals: Ctrl-C (SIGINT) and SIGTERM at each step", () => {
         cwd: dir,
       },
     );
-    await running.waitFor("look for the key whose comment holds");
+    await running.waitFor("the new key's comment will hold");
     running.child.kill("SIGINT");
     const result = await running.done;
     expect(result.code).toBe(130);

@@ -149,12 +149,20 @@ test.each([
   type("clear");
 });
 
+test("rotate --dry-run on a terminal shows the plan: no key, so nothing to refuse", async () => {
+  await freshScreen();
+  const old = tenant.addKey({ roles: ["Viewer"], expiration: Date.now() + 86_400_000 });
+  type(`xsiam-keys rotate ${old.id} --expires 90d --dry-run`);
+  await waitFor("Dry run: would create a key with roles Viewer");
+  expect(await lastStatus()).toBe("0");
+});
+
 test("Ctrl-C during a rotation: the step is undone, the screen says what was done, exit 130", async () => {
   await freshScreen();
   const old = tenant.addKey({ roles: ["Viewer"], comment: "export", expiration: Date.now() + 86_400_000 });
   tenant.faults.inject("generate", { kind: "delay-after", ms: 1_500 });
   type(`xsiam-keys rotate ${old.id} --out rotated.env`);
-  await waitFor("look for the key whose comment holds");
+  await waitFor("the new key's comment will hold");
   tmux("send-keys", "-t", "cli", "C-c");
   const shown = await waitFor(`Nothing changed: you hold key ${old.id}.`);
   expect(shown).toContain("stopping once the current step is finished or undone");

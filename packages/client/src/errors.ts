@@ -296,17 +296,29 @@ export class XsiamRotateError extends XsiamError implements RotationState {
   readonly toDelete: readonly number[];
   readonly lookFor: RotationState["lookFor"];
 
+  /** What failed, in a few words; may quote the service's text. */
+  readonly reason: string;
+  /**
+   * Where the keys stand, in the client's own words (no text of the service's): for a program that
+   * shows it in its own wording, e.g. with its own command in place of `apiKeys.delete([…])`.
+   */
+  readonly summary: string;
+
   constructor(details: {
     step: RotateStep;
     stopped: boolean;
-    /** The message, which says the state in words. */
+    /** The message: the step, the reason and the summary. */
     message: string;
+    reason: string;
+    summary: string;
     state: RotationState;
     cause: unknown;
   }) {
     super(details.message, { cause: details.cause });
     this.step = details.step;
     this.stopped = details.stopped;
+    this.reason = details.reason;
+    this.summary = details.summary;
     const { state } = details;
     this.oldId = state.oldId;
     this.newId = state.newId;

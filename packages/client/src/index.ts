@@ -26,6 +26,7 @@ export {
   XsiamTransportError,
   XsiamValidationError,
 } from "./errors.js";
+export { escapeText } from "./escape.js";
 export type { components, operations, paths } from "./generated/openapi.js";
 export { GeneratedApiKey } from "./generated-key.js";
 export { MAX_RESPONSE_BYTES } from "./internal/body.js";

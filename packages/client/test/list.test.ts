@@ -244,7 +244,7 @@ describe("bad filters are an XsiamValidationError, and nothing is sent", () => {
       /is not a filter; use ids, roles, expiresAfter or expiresBefore/,
     ],
     ["empty ids", { ids: [] }, "filter.ids", /got an empty array/],
-    ["a string id", { ids: ["5"] }, "filter.ids[0]", /positive integer/],
+    ["a string id", { ids: ["5"] }, "filter.ids[0]", /must be a number, not a string \(got "5"; write 5\)/],
     ["an id of 0", { ids: [0] }, "filter.ids[0]", /positive integer/],
     ["an empty role", { roles: ["Viewer", " "] }, "filter.roles[1]", /role name/],
     [

@@ -1,5 +1,7 @@
 // apiKeys.rotate against the fake tenant: the steps, what they report, and the settings the check
 // inherits from the caller's client. The fault sweep (rotate-sweep.test.ts) covers the failures.
+
+import { inspect } from "node:util";
 import {
   createRateLimiter,
   type RateLimiter,
@@ -215,6 +217,105 @@ describe("apiKeys.rotate", () => {
     expect(error.message).toMatch(/was stopped at generate \(Ctrl-C\): new key \d+ was deleted/);
     expect(state.writes).toBe(0);
     expect(tenant.keys().map((key) => key.id)).toEqual([tenant.rootKey.id, old.id]);
+  });
+
+  test("a delete that answers update_count 0 and deletes nothing is not taken for done", async () => {
+    tenant = await createFakeTenant();
+    const old = tenant.addKey({ roles: ["Viewer"], expiration: Date.now() + DAY });
+    // A gateway that answers every delete with 0 and never passes it on.
+    const noop: typeof fetch = async (input, init) =>
+      String(input).endsWith("/delete")
+        ? new Response(JSON.stringify({ reply: { update_count: 0 } }), {
+            headers: { "content-type": "application/json" },
+          })
+        : fetch(input, init);
+    const { state, handOver } = vault(old);
+    const error = (await clientOf(tenant, tenant.rootKey, { fetch: noop })
+      .apiKeys.rotate(old.id, { handOver })
+      .catch((failure: unknown) => failure)) as XsiamRotateError;
+    expect(error).toBeInstanceOf(XsiamRotateError);
+    expect(error).toMatchObject({ step: "delete-old", holds: state.held.id, toDelete: [old.id] });
+    expect(error.reason).toBe("the service deleted nothing (update_count 0)");
+    expect(tenant.keys().map((key) => key.id)).toContain(old.id);
+  });
+
+  test.each([
+    ["a null-prototype object", () => Object.create(null)],
+    [
+      "an object whose toString throws",
+      () => ({
+        toString() {
+          throw new Error("no");
+        },
+      }),
+    ],
+    ["undefined", () => undefined],
+  ])("a hand-over that throws %s is an XsiamRotateError, and its key is deleted", async (_, thrown) => {
+    tenant = await createFakeTenant();
+    const old = tenant.addKey({ roles: ["Viewer"], expiration: Date.now() + DAY });
+    const error = await clientOf(tenant)
+      .apiKeys.rotate(old.id, {
+        handOver: async () => {
+          throw thrown();
+        },
+      })
+      .catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(XsiamRotateError);
+    expect(tenant.keys().map((key) => key.id)).toEqual([tenant.rootKey.id, old.id]);
+  });
+
+  test("a hand-over error that holds the key anywhere (a property, its cause, its errors) is not kept as the cause", async () => {
+    tenant = await createFakeTenant();
+    const old = tenant.addKey({ roles: ["Viewer"], expiration: Date.now() + DAY });
+    let secret = "";
+    const error = (await clientOf(tenant)
+      .apiKeys.rotate(old.id, {
+        handOver: async (key) => {
+          secret = key.key;
+          const failure = Object.assign(new Error("vault write failed"), { stderr: `denied: ${key.key}` });
+          throw new AggregateError([failure], "several stores failed", { cause: failure });
+        },
+      })
+      .catch((failure: unknown) => failure)) as XsiamRotateError;
+    const printed = inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true });
+    expect(printed).not.toContain(secret);
+    expect(printed).toContain("several stores failed");
+  });
+
+  test("an async onProgress that rejects does not crash the rotation", async () => {
+    tenant = await createFakeTenant();
+    const old = tenant.addKey({ roles: ["Viewer"], expiration: Date.now() + DAY });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const result = await clientOf(tenant).apiKeys.rotate(old.id, {
+        handOver: vault(old).handOver,
+        onProgress: async () => {
+          throw new Error("the progress bar broke");
+        },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(result.oldDeleted).toBe(true);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
+  test.each([
+    ["keep_old", { keep_old: true }, "options.keep_old", "did you mean keepOld?"],
+    ["expiration", { expiration: Date.now() + DAY }, "options.expiration", "did you mean expiresAt?"],
+    ["handover", { handover: async () => undefined }, "options.handover", "did you mean handOver?"],
+  ])("a misspelt option (%s) is refused, not ignored", async (_, options, field, hint) => {
+    tenant = await createFakeTenant();
+    const error = await clientOf(tenant)
+      .apiKeys.rotate(5, { handOver: async () => undefined, ...options } as never)
+      .catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(XsiamValidationError);
+    expect((error as XsiamValidationError).field).toBe(field);
+    expect((error as Error).message).toContain(hint);
+    expect(tenant.faults.calls()).toEqual({ generate: 0, list: 0, delete: 0 });
   });
 
   test.each([

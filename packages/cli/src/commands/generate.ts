@@ -1,6 +1,6 @@
 import type { GeneratedApiKey, SecurityLevel, XsiamClient } from "@xsiam-sdk/client";
 import type { Context } from "../internal/context.js";
-import { CliError, EXIT, exitCodeOf } from "../internal/errors.js";
+import { CliError, EXIT, exitCodeOf, typed } from "../internal/errors.js";
 import { checkConnection, deliver, keyText, placeOf, plan } from "../internal/hand-over.js";
 import { expiryOf, shortDate } from "../internal/time.js";
 
@@ -14,7 +14,7 @@ export async function connectionOf(context: Context, xsiam: XsiamClient): Promis
 export function levelOf(value: unknown): SecurityLevel | undefined {
   if (value === undefined) return undefined;
   if (value !== "advanced" && value !== "standard") {
-    throw new CliError(`--level must be advanced or standard (got ${JSON.stringify(value)})`);
+    throw new CliError(`--level must be advanced or standard (got ${typed(value)})`);
   }
   return value;
 }
@@ -25,8 +25,9 @@ export function levelOf(value: unknown): SecurityLevel | undefined {
  * loss), this line is what names the key to clean up.
  */
 export function announceMarker(context: Context, marker: string): void {
-  context.output.warn(
-    `if this run dies before it finishes, look for the key whose comment holds ${marker} (${context.commandLine("list")}) and delete it`,
+  context.output.note(
+    `${context.output.style("note:", "dim", "stderr")} the new key's comment will hold ${marker}: if this run dies before it finishes, look for it (${context.commandLine("list")}) and delete that key`,
+    true,
   );
   context.pending(
     `a key may have been created that nobody holds: look for the key whose comment holds ${marker} (${context.commandLine("list")}) and delete it`,

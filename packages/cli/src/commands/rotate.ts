@@ -1,4 +1,5 @@
 import {
+  escapeText,
   type HandOver,
   type RotateEvent,
   type RotateResult,
@@ -22,6 +23,13 @@ import { expiryOf, shortDate } from "../internal/time.js";
 import { announceMarker, connectionOf, stopCode } from "./generate.js";
 
 const STEPS = 5;
+const STEP_NAMES = {
+  read: "reading the key",
+  generate: "generate",
+  "hand-over": "the hand-over",
+  check: "the check of the new key",
+  "delete-old": "deleting the old key",
+} as const;
 
 const EXPIRY_WORDS = {
   given: "(--expires)",
@@ -74,7 +82,7 @@ export async function rotate(context: Context): Promise<number> {
       "rotate it with another key (one created in the console)",
     );
   }
-  const destination = plan(values, output);
+  const destination = plan(values, output, { dryRun: values["dry-run"] === true });
   const given = values.expires === undefined ? undefined : expiryOf(values.expires as string, Date.now());
   const xsiam = await context.client();
   const connection = await connectionOf(context, xsiam);
@@ -102,13 +110,32 @@ export async function rotate(context: Context): Promise<number> {
   let undoFailed = false;
   let newId: number | undefined;
 
+  // What to clean up if the user stops the run at once (a second Ctrl-C), kept true at every stage.
+  const deleteLine = (id: number) => context.commandLine("delete", String(id), "--yes");
+  const where = placeOf(destination);
+  const pendingAt = (
+    stage: "created" | "handing-over" | "handed-over" | "undoing" | "deleting-new" | "deleting-old",
+  ) => {
+    const id = newId ?? 0;
+    const copy = delivery?.previous
+      ? ` (its old content, key ${oldId}, is also in ${delivery.previous})`
+      : "";
+    const notes = {
+      created: `new key ${id} was created and not handed over: delete it with ${deleteLine(id)}`,
+      "handing-over": `new key ${id} was being handed over to ${where}, and key ${oldId} still exists: see which of the two ${where} holds, and delete the other (${deleteLine(id)} or ${deleteLine(oldId)})`,
+      "handed-over": `${where} holds new key ${id}${copy}, and key ${oldId} still exists: check key ${id}, then delete key ${oldId} with ${deleteLine(oldId)}`,
+      undoing: `${where} was being put back to key ${oldId}${copy}; new key ${id} still exists: see which key ${where} holds, and delete the other (${deleteLine(id)} or ${deleteLine(oldId)})`,
+      "deleting-new": `${destination.kind === "file" ? `${where} holds key ${oldId} again, and ` : ""}new key ${id} was being deleted: delete it with ${deleteLine(id)}`,
+      "deleting-old": `${where} holds new key ${id}, checked; key ${oldId} was being deleted: delete it with ${deleteLine(oldId)}`,
+    } as const;
+    context.pending(notes[stage]);
+  };
+
   const handOver: HandOver = async (key, { oldKey }) => {
     const text = keyText(destination.format, key, oldKey.securityLevel, connection);
     const delivered = await deliver(destination, key, text, context);
     delivery = delivered;
-    context.pending(
-      `new key ${key.id} is in ${placeOf(destination)}${delivered.previous ? ` (the file it replaced is kept as ${delivered.previous})` : ""}, and key ${oldId} still exists: check key ${key.id}, then delete key ${oldId} with ${context.commandLine("delete", String(oldId), "--yes")}`,
-    );
+    pendingAt("handed-over");
     if (!delivered.undoable) return undefined;
     return {
       undo: async () => {
@@ -125,11 +152,13 @@ export async function rotate(context: Context): Promise<number> {
   const onProgress = (event: RotateEvent) => {
     switch (event.kind) {
       case "step":
+        if (event.step === "hand-over") pendingAt("handing-over");
+        if (event.step === "delete-old") pendingAt("deleting-old");
         return step(event.index, ...stepWords(event.step, oldId, destination));
       case "plan": {
         const { oldKey, expiresAt, expiry } = event;
         detail(
-          `roles ${oldKey.roles.join(", ")}; ${oldKey.securityLevel}; the new key expires ${shortDate(expiresAt)} ${EXPIRY_WORDS[expiry]}`,
+          `roles ${oldKey.roles.map(escapeText).join(", ")}; ${oldKey.securityLevel}; the new key expires ${shortDate(expiresAt)} ${EXPIRY_WORDS[expiry]}`,
         );
         return;
       }
@@ -138,14 +167,13 @@ export async function rotate(context: Context): Promise<number> {
         return announceMarker(context, event.marker);
       case "created":
         newId = event.id;
-        return context.pending(
-          `new key ${event.id} was created and not handed over: delete it with ${context.commandLine("delete", String(event.id), "--yes")}`,
-        );
+        return pendingAt("created");
       case "check-retry":
         return detail(
           `key ${newId} is not accepted yet (HTTP 401); trying again in ${event.delayMs / 1000} s (try ${event.attempt + 1} of ${event.of})`,
         );
       case "undo":
+        pendingAt(event.action === "hand-over" ? "undoing" : "deleting-new");
         return detail(
           event.action === "hand-over"
             ? `Undoing: putting ${placeOf(destination)} back as it was`
@@ -218,7 +246,7 @@ async function dryRun(
   }
   if (!planned) throw expiresError(new XsiamValidationError("expiresAt", "is required"), oldId);
   output.note(
-    `Dry run: would create a key with roles ${old.roles.join(", ")} (${old.securityLevel}), expiring ${shortDate(planned.expiresAt)} ${EXPIRY_WORDS[planned.expiry]}; hand it over to ${placeOf(destination)}; check it; then ${keepOld ? "keep" : "delete"} key ${oldId}.`,
+    `Dry run: would create a key with roles ${old.roles.map(escapeText).join(", ")} (${old.securityLevel}), expiring ${shortDate(planned.expiresAt)} ${EXPIRY_WORDS[planned.expiry]}; hand it over to ${placeOf(destination)}; check it; then ${keepOld ? "keep" : "delete"} key ${oldId}.`,
   );
   return EXIT.ok;
 }
@@ -266,12 +294,15 @@ function reportFailure(
 ): number {
   const { output } = context;
   const youHold = (text: string) => output.note(`${output.style("→", "bold", "stderr")} ${text}`, true);
-  // The library says `apiKeys.delete([13])`; a person at a shell runs the command.
-  const message = error.message
+  // The client says `apiKeys.delete([13])`; a person at a shell runs the command. Only the client's
+  // own words (its summary) are rewritten: the reason may quote the service, whose text is data.
+  const summary = error.summary
     .replace(/apiKeys\.delete\(\[([\d, ]+)\]\)/g, (_, ids: string) =>
       context.commandLine("delete", ...ids.split(", "), "--yes"),
     )
     .replace(/(holds \[xsiam-sdk:[A-Za-z0-9]{16}\])/g, `$1 (${context.commandLine("list")})`);
+  const how = error.stopped ? "was stopped at" : "failed at";
+  const message = `rotating key ${error.oldId} ${how} ${STEP_NAMES[error.step]} (${error.reason}): ${summary}`;
   output.fail(new CliError(message, exitCodeFor(error, context.signal), undefined));
   const { oldId, holds, toDelete, lookFor, newId } = error;
   if (undoFailed && delivery?.previous) {
@@ -287,6 +318,8 @@ function reportFailure(
     youHold(
       `You hold key ${oldId}, unchanged. Look for a key whose comment holds ${lookFor.marker} (${context.commandLine("list")}) and delete it.`,
     );
+  } else if (error.step === "read" && newId === undefined) {
+    youHold("Nothing changed.");
   } else if (error.handedOver) {
     youHold(
       `You hold key ${holds}, in ${placeOf(destination)}; key ${oldId} also still exists. Delete key ${oldId} once key ${holds} is in use, or key ${newId} if it never authenticates.`,

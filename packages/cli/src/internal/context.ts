@@ -1,4 +1,4 @@
-import type { ApiKeyInfo, XsiamClient } from "@xsiam-sdk/client";
+import { type ApiKeyInfo, escapeText, type XsiamClient } from "@xsiam-sdk/client";
 import { clientFrom, loadSettings } from "./credentials.js";
 import { CliError } from "./errors.js";
 import type { Output, Streams } from "./output.js";
@@ -97,11 +97,12 @@ export function idsOf(positionals: readonly string[], what: string): number[] {
 
 /** One key, as `list` shows it: id, level, roles, comment, created, expires, expires in. */
 export function keyRow(key: ApiKeyInfo, now: number): string[] {
+  // Roles and comments are the service's text, which anyone who can edit a key controls.
   return [
     String(key.id),
     key.securityLevel,
-    key.roles.join(", "),
-    key.comment ?? "",
+    key.roles.map(escapeText).join(", "),
+    escapeText(key.comment ?? ""),
     shortDate(key.createdAt),
     key.expiresAt ? shortDate(key.expiresAt) : "never",
     fromNow(key.expiresAt, now),

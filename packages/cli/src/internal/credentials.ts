@@ -70,7 +70,7 @@ function readCredentials(path: string, output: Output): string {
     // A pipe (`--credentials <(vault read …)`) has no mode worth a warning.
     if (stats.isFile() && (stats.mode & 0o077) !== 0) {
       output.warn(
-        `${path} can be read by ${(stats.mode & 0o070) !== 0 ? "its group" : "others"} (mode ${(stats.mode & 0o777).toString(8)}), and it holds a key: chmod 600 ${path}`,
+        `${path} can be read by ${(stats.mode & 0o007) !== 0 ? "every user" : "its group"} (mode ${(stats.mode & 0o777).toString(8)}), and it holds a key: chmod 600 ${path}`,
       );
     }
     return readFileSync(descriptor, "utf8");

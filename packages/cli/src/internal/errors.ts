@@ -16,18 +16,20 @@ export const EXIT = {
   sigint: 130,
   /** Stopped by SIGTERM, after finishing or undoing the step it was in: 128 + 15. */
   sigterm: 143,
+  /** Stopped by SIGHUP (a closed terminal), the same way: 128 + 1. */
+  sighup: 129,
 } as const;
 
 /** The reason a run was stopped by a signal: what the bin aborts its signal with. */
 export class Interrupt extends Error {
   override name = "Interrupt";
-  readonly signal: "SIGINT" | "SIGTERM";
+  readonly signal: "SIGINT" | "SIGTERM" | "SIGHUP";
   readonly exitCode: number;
 
-  constructor(signal: "SIGINT" | "SIGTERM") {
-    super(`stopped by ${signal === "SIGINT" ? "Ctrl-C (SIGINT)" : "SIGTERM"}`);
+  constructor(signal: "SIGINT" | "SIGTERM" | "SIGHUP") {
+    super(`stopped by ${signal === "SIGINT" ? "Ctrl-C (SIGINT)" : signal}`);
     this.signal = signal;
-    this.exitCode = signal === "SIGINT" ? EXIT.sigint : EXIT.sigterm;
+    this.exitCode = { SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm, SIGHUP: EXIT.sighup }[signal];
   }
 }
 
@@ -64,4 +66,15 @@ export function hintOf(error: unknown): string | undefined {
   if (error instanceof CliError) return error.hint;
   const hint = (error as { hint?: unknown } | undefined)?.hint;
   return typeof hint === "string" ? hint : undefined;
+}
+
+/**
+ * A value the user typed, for a message: quoted (and escaped) when it is short and plain, else only
+ * described. A value that may be a key pasted in the wrong place (long, or a run of letters and
+ * digits) is never echoed: messages end up in terminals' scrollback and CI logs.
+ */
+export function typed(value: unknown): string {
+  const text = String(value);
+  if (text.length > 24 || /[A-Za-z0-9]{16,}/.test(text)) return `a value of ${text.length} characters`;
+  return JSON.stringify(text);
 }

@@ -4,7 +4,7 @@ import { parseEnv } from "node:util";
 import { envFile, envLine, type GeneratedApiKey, XsiamValidationError } from "@xsiam-sdk/client";
 import { runConsumer } from "./consumer.js";
 import type { Context } from "./context.js";
-import { CliError } from "./errors.js";
+import { CliError, typed } from "./errors.js";
 import { type Replaced, writeKeyFile } from "./key-file.js";
 import type { Output } from "./output.js";
 import { durationOf } from "./time.js";
@@ -46,6 +46,16 @@ const lstatOrUndefined = (path: string): Stats | undefined => {
   }
 };
 
+/** Whether `path` is the file `replaced` describes (the same inode, whatever the names). */
+function sameInode(path: string, replaced: Replaced): boolean {
+  try {
+    const stats = statSync(path);
+    return stats.dev === replaced.dev && stats.ino === replaced.ino;
+  } catch {
+    return false;
+  }
+}
+
 /** What a file system object is, in words. */
 function kindOf(stats: Stats): string {
   if (stats.isDirectory()) return "a directory";
@@ -55,20 +65,11 @@ function kindOf(stats: Stats): string {
   return "not a regular file";
 }
 
-/** Whether this process can give a file the owner and group of `stats`. */
-function canKeepOwner(stats: Stats): boolean {
-  const uid = process.getuid?.();
-  if (uid === undefined || uid === 0) return true;
-  return (
-    stats.uid === uid &&
-    (stats.gid === process.getgid?.() || (process.getgroups?.() ?? []).includes(stats.gid))
-  );
-}
-
 /**
  * Checks `--out` before any key exists: its folder exists and can be written, and what is there
- * is nothing (a new file) or, with `--force`, a regular file whose owner, group and mode can be
- * kept. A symbolic link, a FIFO, a directory or a device is refused, with or without `--force`.
+ * is nothing (a new file) or, with `--force`, a regular file this user can write (it is rewritten
+ * in place, so its owner, group, mode, ACLs and hard links all stay). A symbolic link, a FIFO, a
+ * directory or a device is refused, with or without `--force`.
  */
 function checkedOut(path: string, force: boolean): Replaced | undefined {
   const folder = dirname(path);
@@ -106,11 +107,13 @@ function checkedOut(path: string, force: boolean): Replaced | undefined {
       "choose another --out, or add --force to replace it",
     );
   }
-  if (!canKeepOwner(stats)) {
+  try {
+    accessSync(path, constants.W_OK);
+  } catch {
     throw new CliError(
-      `${path} belongs to user ${stats.uid}, group ${stats.gid}; replacing it as this user would take it from them`,
+      `cannot write ${path} as this user (it belongs to user ${stats.uid}, group ${stats.gid}, mode ${(stats.mode & 0o777).toString(8)})`,
       undefined,
-      "run as its owner (or as root), or choose another --out",
+      "run as a user who may write it, or choose another --out; no key was created",
     );
   }
   return { dev: stats.dev, ino: stats.ino, uid: stats.uid, gid: stats.gid, mode: stats.mode & 0o7777 };
@@ -122,7 +125,11 @@ function checkedOut(path: string, force: boolean): Replaced | undefined {
  * would lose it or show it: a file that is not a new or a replaceable regular file, a folder that
  * cannot be written, or a terminal without `--reveal`.
  */
-export function plan(values: Context["values"], output: Output): Destination {
+export function plan(
+  values: Context["values"],
+  output: Output,
+  { dryRun = false }: { dryRun?: boolean } = {},
+): Destination {
   const out = values.out as string | undefined;
   const command = values["to-command"] as string | undefined;
   const given = values.format as string | undefined;
@@ -136,7 +143,7 @@ export function plan(values: Context["values"], output: Output): Destination {
         ? "json"
         : "env")) as KeyFormat;
   if (!FORMATS.includes(format)) {
-    throw new CliError(`--format must be env, json or raw (got ${JSON.stringify(given)})`);
+    throw new CliError(`--format must be env, json or raw (got ${typed(given)})`);
   }
   if (values["command-timeout"] !== undefined && command === undefined) {
     throw new CliError("--command-timeout goes with --to-command");
@@ -144,6 +151,14 @@ export function plan(values: Context["values"], output: Output): Destination {
   if (out !== undefined) {
     if (out === "") throw new CliError("--out needs a file name");
     const replaces = checkedOut(out, values.force === true);
+    const credentials = values.credentials as string | undefined;
+    if (replaces && credentials !== undefined && sameInode(credentials, replaces)) {
+      throw new CliError(
+        `--out ${out} is the --credentials file this run signs with: replacing it would leave that key with no holder`,
+        undefined,
+        "write the new key to another file; no key was created",
+      );
+    }
     if (replaces && (replaces.mode & 0o007) !== 0) {
       output.warn(
         `${out} can be read by every user (mode ${replaces.mode.toString(8)}); it keeps its mode, and will hold the key: chmod o-rwx ${out}`,
@@ -159,19 +174,32 @@ export function plan(values: Context["values"], output: Output): Destination {
     );
     return { kind: "command", command, format, timeoutMs };
   }
+  // A dry run shows no key: where it would go needs no refusal.
+  if (dryRun) return { kind: "stdout", format };
   if (output.stdoutIsTerminal && values.reveal !== true) {
     throw new CliError(
       "refusing to show a new key on a terminal, where it would stay on screen and in scrollback",
       undefined,
-      "write it to a file with --out FILE (mode 600), hand it to a command with --to-command CMD, pipe the output to where it is kept, or add --reveal",
+      "write it to a file with --out FILE (mode 600), hand it to a command with --to-command CMD, pipe the output to where it is kept with --format raw, or add --reveal",
     );
   }
-  warnIfStdoutIsShared(output);
+  // In CI, standard output is often the job's log: a key goes there only when asked for by format.
+  if (given === undefined && values.reveal !== true) {
+    throw new CliError(
+      "refusing to write a new key to standard output without --format: in CI, standard output is often the job's log",
+      undefined,
+      "to pipe it, say in which form with --format raw, env or json; or use --out FILE or --to-command CMD",
+    );
+  }
+  checkStdout(output);
   return { kind: "stdout", format };
 }
 
-/** A warning when stdout is a regular file that others can read: the key is about to be in it. */
-function warnIfStdoutIsShared(output: Output): void {
+/**
+ * Refuses a stdout where a key would be lost (/dev/null), and warns when it is a regular file that
+ * others can read: the key is about to be in it.
+ */
+function checkStdout(output: Output): void {
   const fd = output.stdoutFd;
   if (fd === undefined) return;
   let stats: Stats;
@@ -179,6 +207,21 @@ function warnIfStdoutIsShared(output: Output): void {
     stats = fstatSync(fd);
   } catch {
     return;
+  }
+  if (stats.isCharacterDevice()) {
+    let isNull = false;
+    try {
+      isNull = statSync("/dev/null").rdev === stats.rdev;
+    } catch {
+      // No /dev/null to compare with.
+    }
+    if (isNull) {
+      throw new CliError(
+        "standard output is /dev/null: the new key would be lost, and nobody would hold it",
+        undefined,
+        "use --out FILE or --to-command CMD; no key was created",
+      );
+    }
   }
   if (stats.isFile() && (stats.mode & 0o077) !== 0) {
     output.warn(

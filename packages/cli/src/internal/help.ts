@@ -16,14 +16,15 @@ Credentials (never from a flag, which would show in ps and shell history):
   XSIAM_SECURITY_LEVEL (advanced or standard) and XSIAM_CHILD_TENANT_ID, from:
   the environment; --credentials FILE (dotenv lines, which override it; warns when others
   can read FILE); the key alone from standard input with --api-key-stdin.
-  Not --env-file: that is Node.js's own option, which Node 20 reads itself before the tool
-  starts (it loads the file into the process, or exits 9 when the file is missing).
+  Not --env-file: that is Node.js's own option, which Node 20 looks for itself before the tool
+  starts (it exits 9 when the file is missing; some versions load the file into the process).
 
 Options for every command:
   --credentials FILE        read XSIAM_* settings from FILE
   --api-key-stdin           read the key from standard input
   --json                    output JSON (the default when stdout is not a terminal)
-  -q, --quiet               no progress or notes on stderr (errors still are)
+  -q, --quiet               no progress or notes on stderr (errors, warnings, what to do next,
+                            and the marker of a key being created still are)
   -h, --help                help; xsiam-keys <command> --help for a command's
   -V, --version             the version
 
@@ -36,8 +37,8 @@ Exit codes:
   2  authentication or permission (the service answered 401 or 403)
   3  any other failure of the service or the network
   4  a rotation left in a state that needs attention (the message says what to do)
-  130, 143  stopped by Ctrl-C (SIGINT) or SIGTERM, after finishing or undoing the step it was in;
-     a second Ctrl-C stops at once and prints what is left to clean up
+  130, 143, 129  stopped by Ctrl-C (SIGINT), SIGTERM or SIGHUP, after finishing or undoing the step
+     it was in; a second Ctrl-C stops at once and prints what is left to clean up
 
 Examples:
   xsiam-keys --credentials admin.env check
@@ -82,16 +83,17 @@ Examples:
 
 Creates a key and hands it over, then says where it went:
 - --out FILE: to a new file of mode 600, written fully, fsynced and read back before the tool says
-  it is there. --force replaces an existing regular file and keeps its owner, group and mode (it
-  refuses when it cannot); a symbolic link, a FIFO or anything that is not a regular file is never
-  written to. The folder is checked before the key is created.
+  it is there. --force rewrites an existing regular file in place, so that its owner, group, mode,
+  ACLs and hard links stay (it refuses a file it cannot write); a symbolic link, a FIFO or anything
+  that is not a regular file is never written to. The folder is checked before the key is created.
 - --to-command CMD: to a command run with /bin/sh -c, the key on its standard input (never in its
   arguments or environment), without the tool's XSIAM_* variables, within --command-timeout
-  (default 2m). It must exit with 0; otherwise the key is deleted.
-- Otherwise to standard output, but only when that is a pipe or a file, or with --reveal: a key
-  shown on a terminal stays on screen and in scrollback. A file others can read gets a warning.
+  (default 2m). It must exit with 0 having read all of its input; otherwise the key is deleted.
+- Otherwise to standard output, but only with an explicit --format (in CI, standard output is often
+  the job's log), and only when that is a pipe or a file, or with --reveal: a key shown on a
+  terminal stays on screen and in scrollback. A file others can read gets a warning.
 If the key cannot be handed over, it is deleted. Before the request is sent, the marker it puts in
-the key's comment is printed on stderr: if the run dies, look for that key. The key never goes to
+the key's comment is printed on stderr (even with --quiet): if the run dies, look for that key. The key never goes to
 stderr, logs or error messages.
 
 Formats: env (the default for --out and stdout) writes XSIAM_BASE_URL, XSIAM_API_KEY_ID,
@@ -113,7 +115,7 @@ Options:
 
 Examples:
   xsiam-keys generate --role Viewer --out viewer.env
-  xsiam-keys generate --role "Instance Administrator" --expires 2026-12-31 --format json --out key.json
+  xsiam-keys generate --role "Instance Administrator" --expires 90d --format json --out key.json
   xsiam-keys generate --role Viewer --to-command 'gh secret set XSIAM_API_KEY'
 `,
   delete: `Usage: xsiam-keys delete ID... [--yes] [--dry-run]
@@ -146,15 +148,15 @@ most six months), or --expires, which a key that never expires needs.
 
 Where the key goes decides what is checked:
 - --out FILE: written, fsynced and read back; it can be put back, so any later failure undoes it.
-- --to-command CMD: the command's exit status is the check; a non-zero exit deletes the new key
-  and keeps the old one. What a command stored cannot be taken back, so a later failure keeps both
+- --to-command CMD: the command's exit status, and whether it read all of the key, is the check; a
+  failure deletes the new key and keeps the old one. What a command stored cannot be taken back, so a later failure keeps both
   keys and says which to delete.
 - standard output (a pipe): the tool cannot know whether the reader stored the key, so the old key
   is always kept, and the command that finishes the rotation is printed. Prefer --to-command.
 
-Ctrl-C or SIGTERM during a step finishes or undoes it (a generate already sent is waited for, then
-its key deleted), says what was done, and exits 130 or 143. A second Ctrl-C stops at once and
-prints the key or marker left to clean up.
+Ctrl-C, SIGTERM or SIGHUP during a step finishes or undoes it (a generate already sent is waited
+for, then its key deleted), says what was done, and exits 130, 143 or 129. A second Ctrl-C stops at
+once and prints the key or marker left to clean up.
 
 Options:
   --out FILE, --force, --to-command CMD, --command-timeout D, --format F, --reveal

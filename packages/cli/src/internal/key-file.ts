@@ -1,20 +1,22 @@
 // Writing a key to a file so that what the tool says is on disk is on disk: every byte written
 // (a short write is continued, a failed one is an error), the file and its folder fsynced, and the
-// file read back before anyone relies on it. A replaced file keeps its owner, group and mode, and
-// stays reachable under a second name until the hand-over is final, so that taking it back is one
-// rename, which needs no space and cannot be cut short.
+// file read back before anyone relies on it.
+//
+// A file that `--force` replaces is rewritten in place: the same inode, so that everything about it
+// stays as it was (owner, group, mode, POSIX ACLs, extended attributes, and every hard link to it,
+// which a service may read the key through). Before it is touched, its content is copied to a file
+// beside it (mode 600, fsynced), which names it until the hand-over is final: a crash mid-write
+// leaves that copy, and taking the hand-over back writes it back in place.
 import { randomBytes } from "node:crypto";
 import {
   closeSync,
   constants,
   fchmodSync,
-  fchownSync,
+  fstatSync,
   fsyncSync,
-  linkSync,
-  lstatSync,
+  ftruncateSync,
   openSync,
   readFileSync,
-  renameSync,
   type Stats,
   unlinkSync,
   writeSync,
@@ -41,11 +43,15 @@ export interface WrittenFile {
   readonly previous: string | undefined;
 }
 
-/** Writes all of `bytes` at the file's current offset: a short write (a size limit, a quota) is continued. */
-export function writeAll(descriptor: number, bytes: Uint8Array): void {
+/**
+ * Writes all of `bytes`, from `position` (the file's current offset when `undefined`): a short write
+ * (a size limit, a quota) is continued, and one that makes no progress is an error.
+ */
+export function writeAll(descriptor: number, bytes: Uint8Array, position?: number): void {
   let offset = 0;
   while (offset < bytes.length) {
-    const written = writeSync(descriptor, bytes, offset, bytes.length - offset);
+    const at = position === undefined ? null : position + offset;
+    const written = writeSync(descriptor, bytes, offset, bytes.length - offset, at);
     if (written <= 0) throw Object.assign(new Error("the write made no progress"), { code: "EIO" });
     offset += written;
   }
@@ -69,13 +75,12 @@ const removeQuietly = (path: string) => {
   }
 };
 
-/** A new file at `path` holding `bytes`, written fully and fsynced; with `owner`, its owner, group and mode. */
-function create(path: string, bytes: Uint8Array, owner?: Replaced): void {
+/** A new file at `path` of mode 600 holding `bytes`, written fully and fsynced. */
+function create(path: string, bytes: Uint8Array): void {
   // O_EXCL: fails on anything already there, a symbolic link included (it is not followed).
   const descriptor = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   try {
-    if (owner) fchownSync(descriptor, owner.uid, owner.gid);
-    fchmodSync(descriptor, owner ? owner.mode : 0o600);
+    fchmodSync(descriptor, 0o600);
     writeAll(descriptor, bytes);
     fsyncSync(descriptor);
   } catch (error) {
@@ -85,9 +90,6 @@ function create(path: string, bytes: Uint8Array, owner?: Replaced): void {
   }
   closeSync(descriptor);
 }
-
-// What linkSync answers where a file system takes no hard links.
-const NO_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK", "EXDEV"]);
 
 const sameFile = (stats: Stats, replaced: Replaced) =>
   stats.dev === replaced.dev && stats.ino === replaced.ino;
@@ -99,8 +101,8 @@ const besideName = (path: string, role: string) =>
 /**
  * Writes `text` to `path`, then reads it back and checks it with `verify` (which throws when the
  * file does not hold what it must). A new file gets mode 600; a file being replaced (`replaced`,
- * which must still be the same file) keeps its owner, group and mode, and keeps a second name until
- * `finish`. Anything that fails leaves the folder as it was.
+ * which must still be the same file) is rewritten in place, and a copy of its old content stays
+ * beside it until `finish`. Anything that fails leaves the file as it was.
  */
 export function writeKeyFile(
   path: string,
@@ -129,55 +131,58 @@ export function writeKeyFile(
     };
   }
 
-  const now = lstatSync(path);
-  if (!now.isFile() || !sameFile(now, replaced)) {
-    throw Object.assign(new Error(`${path} was replaced by something else meanwhile; not touching it`), {
-      code: "ECHANGED",
-    });
-  }
-  // The replaced file's second name: the same inode (owner, mode and content as they are), so that
-  // putting it back is a rename, and no copy of the old key is made. Where a folder takes no hard
-  // links, the old content is kept in memory and written back the same careful way.
-  let previous: string | undefined = besideName(path, "old");
-  let kept: Buffer | undefined;
+  // O_NOFOLLOW: a symbolic link put there since the check is refused, not followed.
+  const descriptor = openSync(path, constants.O_RDWR | constants.O_NOFOLLOW);
   try {
-    linkSync(path, previous);
-  } catch (error) {
-    if (!NO_LINKS.has((error as NodeJS.ErrnoException).code ?? "")) throw error;
-    previous = undefined;
-    kept = readFileSync(path);
-  }
-  const incoming = besideName(path, "new");
-  try {
-    create(incoming, bytes, replaced);
-    renameSync(incoming, path);
-    syncFolder(folder);
-  } catch (error) {
-    removeQuietly(incoming);
-    if (previous) removeQuietly(previous);
-    throw error;
-  }
-  const putBack = () => {
-    if (previous) {
-      renameSync(previous, path);
-    } else {
-      const restoring = besideName(path, "restore");
-      create(restoring, kept ?? Buffer.alloc(0), replaced);
-      renameSync(restoring, path);
+    const now = fstatSync(descriptor);
+    if (!now.isFile() || !sameFile(now, replaced)) {
+      throw Object.assign(new Error(`${path} was replaced by something else meanwhile; not touching it`), {
+        code: "ECHANGED",
+      });
     }
+    const before = readFileSync(descriptor);
+    // The old content, safe before anything is overwritten: its name is what a crash leaves.
+    const previous = besideName(path, "old");
+    create(previous, before);
     syncFolder(folder);
-  };
-  try {
-    verify(readFileSync(path, "utf8"));
-  } catch (error) {
-    putBack();
-    throw error;
+    const rewrite = (content: Uint8Array) => {
+      writeAll(descriptor, content, 0);
+      ftruncateSync(descriptor, content.length);
+      fsyncSync(descriptor);
+    };
+    try {
+      rewrite(bytes);
+      verify(readFileSync(path, "utf8"));
+    } catch (error) {
+      try {
+        rewrite(before);
+      } catch {
+        throw Object.assign(
+          new Error(
+            `${(error as Error).message}; putting ${path} back failed too: its old content is in ${previous}`,
+          ),
+          { code: (error as NodeJS.ErrnoException).code },
+        );
+      }
+      removeQuietly(previous);
+      throw error;
+    }
+    return {
+      previous,
+      undo: () => {
+        const back = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
+        try {
+          writeAll(back, before, 0);
+          ftruncateSync(back, before.length);
+          fsyncSync(back);
+        } finally {
+          closeSync(back);
+        }
+        removeQuietly(previous);
+      },
+      finish: () => removeQuietly(previous),
+    };
+  } finally {
+    closeSync(descriptor);
   }
-  return {
-    previous,
-    undo: putBack,
-    finish: () => {
-      if (previous) removeQuietly(previous);
-    },
-  };
 }

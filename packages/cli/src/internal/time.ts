@@ -1,4 +1,4 @@
-import { CliError } from "./errors.js";
+import { CliError, typed } from "./errors.js";
 
 const UNITS: Readonly<Record<string, number>> = {
   s: 1_000,
@@ -13,9 +13,7 @@ const DURATION = /^([1-9][0-9]{0,5})([smhdw])$/;
 export function durationOf(flag: string, value: string): number {
   const match = DURATION.exec(value);
   if (!match)
-    throw new CliError(
-      `${flag} must be a duration like 30d, 12h, 90m, 45s or 2w (got ${JSON.stringify(value)})`,
-    );
+    throw new CliError(`${flag} must be a duration like 30d, 12h, 90m, 45s or 2w (got ${typed(value)})`);
   return Number(match[1]) * (UNITS[match[2] ?? "d"] ?? 0);
 }
 
@@ -27,7 +25,7 @@ export function expiryOf(value: string, now: number): number {
     : Number.NaN;
   if (Number.isNaN(time)) {
     throw new CliError(
-      `--expires must be a duration like 30d or an ISO date like 2026-12-31 (got ${JSON.stringify(value)})`,
+      `--expires must be a duration like 30d or an ISO date like 2026-12-31 (got ${typed(value)})`,
     );
   }
   return time;

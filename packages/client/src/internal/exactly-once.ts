@@ -85,8 +85,15 @@ export async function findMinted(
     return { kind: "unknown", reason, candidates: [...mine, ...unmarked].map((key) => key.id) };
   }
   try {
-    // A count of 0 means the key was gone by the time of the delete: the same state either way.
-    await finder.delete(only.id);
+    // A count of 0 is "gone already" only if the key is gone: a service that deletes nothing says 0 too.
+    const { updateCount } = (await finder.delete(only.id)) as { updateCount?: number };
+    if (updateCount === 0) {
+      const still = await finder.list({ ids: [only.id] }).then(
+        (keys) => keys.some((key) => key.id === only.id),
+        () => true,
+      );
+      if (still) return { kind: "left", id: only.id, reason: "the service deleted nothing" };
+    }
     return { kind: "deleted", id: only.id };
   } catch (error) {
     return {

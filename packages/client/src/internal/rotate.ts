@@ -30,7 +30,7 @@ import { ownCopy } from "./own.js";
 import { REDACTED } from "./redact.js";
 import { sleep } from "./sleep.js";
 import { visible } from "./text.js";
-import { expirationOf, keyIdOf } from "./validate.js";
+import { expirationOf, keyIdOf, refuseUnknownFields } from "./validate.js";
 
 const ROTATE_OPTIONS = [
   "handOver",
@@ -80,6 +80,12 @@ function checkedOptions(options: RotateOptions, now: number): Checked {
   if (typeof options !== "object" || options === null) {
     throw new XsiamValidationError("options", `must be an object with handOver (got ${described(options)})`);
   }
+  // A misspelt option (`keep_old`, `expiration`) must not be ignored: it could delete a key.
+  refuseUnknownFields(options, ROTATE_OPTIONS, "options.", "an option of rotate", {
+    expiration: "expiresAt",
+    expires: "expiresAt",
+    handover: "handOver",
+  });
   const own = ownCopy(options, ROTATE_OPTIONS);
   const { handOver, keepOld = false, signal, onProgress, checkAttempts = 3, checkDelayMs = 1_000 } = own;
   if (typeof handOver !== "function") {
@@ -118,21 +124,64 @@ function checkedOptions(options: RotateOptions, now: number): Checked {
   return { handOver, keepOld, expiresAt, signal, onProgress, checkAttempts, checkDelayMs, call };
 }
 
+/** `String(value)`, for any value: one whose conversion throws (a null-prototype object) is described. */
+function textOf(value: unknown): string {
+  try {
+    return value instanceof Error ? value.message || value.name : String(value);
+  } catch {
+    return "a value that is not an Error";
+  }
+}
+
 /** A failure in a few words, never holding `secret`. */
 function reasonOf(error: unknown, secret?: string): string {
   if (error instanceof XsiamGenerateError) return failureSummary(error.cause as XsiamError);
   if (error instanceof XsiamError) return failureSummary(error);
   // A system error's message starts with its code (`ENOSPC: no space left on device, write`).
-  const text = error instanceof Error ? error.message || error.name : String(error);
+  const text = textOf(error);
   return visible(secret ? text.split(secret).join(REDACTED) : text);
 }
 
-/** `error` as a cause that cannot show `secret`: the hand-over's own error may quote what it was given. */
+const MAX_SEARCH_DEPTH = 4;
+
+/** Whether `secret` is anywhere in `value`: its text, its own properties, its cause, its errors. */
+function holds(value: unknown, secret: string, depth = 0, seen = new Set<unknown>()): boolean {
+  if (typeof value === "string") return value.includes(secret);
+  if (typeof value !== "object" || value === null || seen.has(value) || depth > MAX_SEARCH_DEPTH) {
+    return value !== null && typeof value !== "object" && textOf(value).includes(secret);
+  }
+  seen.add(value);
+  if (value instanceof Error && (textOf(value).includes(secret) || (value.stack ?? "").includes(secret))) {
+    return true;
+  }
+  let names: string[];
+  try {
+    names = [...Object.getOwnPropertyNames(value), ...(value instanceof Error ? ["cause"] : [])];
+  } catch {
+    return true; // a proxy that refuses to be looked at cannot be shown safely
+  }
+  return names.some((name) => {
+    try {
+      return holds((value as Record<string, unknown>)[name], secret, depth + 1, seen);
+    } catch {
+      return true;
+    }
+  });
+}
+
+/**
+ * `error` as a cause that cannot show `secret`: the hand-over's own error may quote what it was
+ * given, in its message, a property (`stderr`), its cause or its `errors`. Such an error is
+ * replaced by one that keeps its name and redacted message, and nothing else.
+ */
 function safeCause(error: unknown, secret: string): unknown {
-  const texts = error instanceof Error ? [error.message, error.stack ?? "", String(error)] : [String(error)];
-  if (!texts.some((text) => text.includes(secret))) return error;
-  const copy = new Error(texts[0]?.split(secret).join(REDACTED) ?? REDACTED);
-  copy.name = error instanceof Error ? error.name : "Error";
+  if (!holds(error, secret)) return error;
+  const copy = new Error(textOf(error).split(secret).join(REDACTED));
+  try {
+    copy.name = error instanceof Error ? error.name : "Error";
+  } catch {
+    // Keep "Error".
+  }
   return copy;
 }
 
@@ -159,7 +208,9 @@ export async function rotateKey(
   const stopped = () => signal?.aborted === true;
   const report = (event: RotateEvent) => {
     try {
-      onProgress?.(event);
+      const returned: unknown = onProgress?.(event);
+      // An async callback's rejection must not become an unhandled one either.
+      if (returned instanceof Promise) returned.catch(() => undefined);
     } catch {
       // Progress output must not change what happens to the keys.
     }
@@ -171,6 +222,8 @@ export async function rotateKey(
       step,
       stopped: stopped(),
       message: `rotating key ${oldId} ${how} ${STEP_WORDS[step]} (${reason}): ${text}`,
+      reason,
+      summary: text,
       state,
       cause,
     });
@@ -313,7 +366,11 @@ export async function rotateKey(
     keyId: number,
   ): Promise<true | { reason: string; sure: boolean; error: unknown }> => {
     try {
-      await api.delete([keyId], call);
+      const { updateCount } = await api.delete([keyId], call);
+      // 0 is "gone already" only if the key is gone: a service that deletes nothing says 0 too.
+      if (updateCount === 0 && (await stillThere(keyId)) !== false) {
+        return { reason: "the service deleted nothing (update_count 0)", sure: true, error: undefined };
+      }
       return true;
     } catch (error) {
       const still = await stillThere(keyId);

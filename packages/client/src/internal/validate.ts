@@ -35,6 +35,36 @@ const MS_PER_SECOND = 1_000;
 const SNAKE_CASE_HINTS: Record<string, string> = { security_level: "securityLevel" };
 const FIELD_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,31}$/;
 
+/** `keep_old` → `keepOld`: the name a snake_case or kebab-case option was meant as. */
+const camelCased = (name: string) =>
+  name.replace(/[_-]+([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+/**
+ * Refuses a field of `value` that is not one of `known`: a misspelt option must not be silently
+ * ignored (a mistyped `keepOld` would delete a key the caller meant to keep). Suggests the name
+ * meant when `hints` has one or a camelCase spelling is known. A name is shown only if it looks like
+ * one: anything else may be a key in the wrong place.
+ */
+export function refuseUnknownFields(
+  value: object,
+  known: readonly string[],
+  prefix: string,
+  what: string,
+  hints: Readonly<Record<string, string>> = {},
+): void {
+  for (const field of Object.keys(value)) {
+    if (known.includes(field)) continue;
+    const meant = hints[field] ?? (known.includes(camelCased(field)) ? camelCased(field) : undefined);
+    const shown = FIELD_NAME.test(field)
+      ? `${prefix}${field}`
+      : `${prefix.replace(/\.$/, "") || "input"} (a field named by ${described(field)})`;
+    throw new XsiamValidationError(
+      shown,
+      `is not ${what}${meant ? `; did you mean ${meant}?` : `; known: ${known.join(", ")}`}`,
+    );
+  }
+}
+
 /** Six calendar months after `from`, on the same day of the month or the month's last day. */
 export function sixMonthsAfter(from: number): number {
   const date = new Date(from);
@@ -134,6 +164,10 @@ export function generateBody(input: GenerateApiKeyInput, now: number = Date.now(
 
 /** A checked key id. */
 export function keyIdOf(field: string, id: unknown): number {
+  if (typeof id === "string" && /^[1-9][0-9]{0,15}$/.test(id)) {
+    // Digits cannot be a key: saying what was given helps more than hiding it.
+    throw new XsiamValidationError(field, `must be a number, not a string (got "${id}"; write ${id})`);
+  }
   if (typeof id !== "number" || !Number.isSafeInteger(id) || id <= 0) {
     throw new XsiamValidationError(field, `must be a positive integer (got ${described(id)})`);
   }
