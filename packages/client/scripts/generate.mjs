@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Generates src/generated/openapi.ts from the OpenAPI spec with openapi-typescript (types only),
-// and puts beside it a byte-for-byte copy of the spec it was generated from (openapi.yaml), which
-// the package ships as `@xsiam-sdk/client/openapi.yaml`. Both are committed and never formatted
-// afterwards, so `--check` can compare bytes.
+// src/generated/spec-values.ts with the values the client checks at run time (operation ids and
+// paths, the security levels, each list filter's operators), and puts beside them a byte-for-byte
+// copy of the spec they were generated from (openapi.yaml), which the package ships as
+// `@xsiam-sdk/client/openapi.yaml`. All are committed and never formatted afterwards, so `--check`
+// can compare bytes.
 //
 //   node scripts/generate.mjs                 write the file
 //   node scripts/generate.mjs --check         exit 1 if the committed file differs from what the spec generates
@@ -13,6 +15,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import openapiTS, { astToString, COMMENT_HEADER } from "openapi-typescript";
+import { parse } from "yaml";
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({
@@ -33,10 +36,46 @@ const ast = await openapiTS(pathToFileURL(specFile), {
 const generated = `${COMMENT_HEADER}${astToString(ast)}`;
 const spec = await readFile(specFile);
 const specCopy = join(dirname(outFile), "openapi.yaml");
+const valuesFile = join(dirname(outFile), "spec-values.ts");
+const values_ = specValues(parse(spec.toString("utf8")));
+
+/** The values the client checks at run time, as a TypeScript module. */
+function specValues(document) {
+  const operations = {};
+  for (const [path, methods] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      if (operation?.operationId) operations[operation.operationId] = { path, method: method.toUpperCase() };
+    }
+  }
+  const schemas = document.components.schemas;
+  const levels = schemas.SecurityLevel.enum;
+  const filters = {};
+  for (const branch of schemas.ApiKeyFilter.oneOf) {
+    const schema = schemas[branch.$ref.split("/").pop()];
+    for (const field of schema.properties.field.enum) filters[field] = schema.properties.operator.enum;
+  }
+  const literal = (value) => JSON.stringify(value, null, 2);
+  return `// Generated from spec/openapi.yaml by scripts/generate.mjs: never edit by hand (\`pnpm generate\`).
+// The values the client checks and sends at run time, so that a spec edit reaches them.
+
+/** Every operation of the spec: its path and method. */
+export const OPERATIONS = ${literal(operations)} as const;
+
+/** The spec's operation ids. */
+export type OperationId = keyof typeof OPERATIONS;
+
+/** The security levels a key can have (\`SecurityLevel\`). */
+export const SECURITY_LEVELS = ${literal(levels)} as const;
+
+/** The fields a list filter can test, each with its operators (\`ApiKeyFilter\`). */
+export const FILTER_OPERATORS = ${literal(filters)} as const;
+`;
+}
 
 if (!values.check) {
   await mkdir(dirname(outFile), { recursive: true });
   await writeFile(outFile, generated);
+  await writeFile(valuesFile, values_);
   await writeFile(specCopy, spec);
   process.stdout.write(
     `generated ${relative(process.cwd(), outFile)} from ${relative(process.cwd(), specFile)}\n`,
@@ -45,8 +84,9 @@ if (!values.check) {
 }
 
 const committed = await readFile(outFile, "utf8").catch(() => undefined);
+const committedValues = await readFile(valuesFile, "utf8").catch(() => undefined);
 const copied = await readFile(specCopy).catch(() => undefined);
-if (committed === generated && copied?.equals(spec)) {
+if (committed === generated && committedValues === values_ && copied?.equals(spec)) {
   process.stdout.write(
     `${relative(process.cwd(), outFile)} is up to date with ${relative(process.cwd(), specFile)}\n`,
   );
@@ -57,6 +97,8 @@ process.stderr.write(
     ? `${outFile} is missing; run \`pnpm generate\`\n`
     : committed !== generated
       ? `${outFile} differs from what ${specFile} generates; run \`pnpm generate\` and commit the result\n`
-      : `${specCopy} is not a copy of ${specFile}; run \`pnpm generate\` and commit the result\n`,
+      : committedValues !== values_
+        ? `${valuesFile} differs from what ${specFile} generates; run \`pnpm generate\` and commit the result\n`
+        : `${specCopy} is not a copy of ${specFile}; run \`pnpm generate\` and commit the result\n`,
 );
 process.exit(1);

@@ -1,26 +1,19 @@
 import type { SecurityLevel } from "@xsiam-sdk/auth";
+import { described, ownCopy } from "@xsiam-sdk/auth/options";
 import type { Client } from "openapi-fetch";
-import {
-  type GenerateOutcome,
-  XsiamAbortError,
-  XsiamApiError,
-  XsiamError,
-  XsiamGenerateError,
-  XsiamValidationError,
-} from "./errors.js";
+import type { Clock } from "./clock.js";
+import { XsiamValidationError } from "./errors.js";
 import type { paths } from "./generated/openapi.js";
-import { GeneratedApiKey } from "./generated-key.js";
-import { described } from "./internal/describe.js";
-import { DELETE, type Endpoint, GENERATE, LIST } from "./internal/endpoints.js";
-import { apiError, type CallContext, MAY_HAVE_MINTED } from "./internal/envelope.js";
-import { failureSummary, findMinted, mayHaveMinted } from "./internal/exactly-once.js";
-import { type ApiKeyInfo, type KeyPage, keyPageOf, matches } from "./internal/key-list.js";
+import type { GeneratedApiKey } from "./generated-key.js";
+import { type ResolvedCall, resolveCall } from "./internal/call.js";
+import { DELETE, GENERATE, LIST } from "./internal/endpoints.js";
+import type { CallContext } from "./internal/failures.js";
+import { type ApiKeyInfo, keyPageOf, matches } from "./internal/key-list.js";
 import { newMarker, withMarker } from "./internal/marker.js";
-import { ownCopy } from "./internal/own.js";
-import { checkHeaders } from "./internal/request-options.js";
-import { retryDelay } from "./internal/retry.js";
-import { sleep } from "./internal/sleep.js";
-import { callOf } from "./internal/transport.js";
+import { allPages } from "./internal/paging.js";
+import { deletedCount, generatedKey, malformed, replyOf } from "./internal/replies.js";
+import { UNSET } from "./internal/request-options.js";
+import type { CallFetch } from "./internal/transport.js";
 import {
   type ApiKeyFilter,
   type CheckedFilter,
@@ -31,7 +24,7 @@ import {
   keyIdOf,
   listBody,
 } from "./internal/validate.js";
-import { DEFAULT_RETRY_POLICY, type RetryOptions, type RetryPolicy, retryPolicy } from "./reliability.js";
+import type { RetryOptions, RetryPolicy } from "./reliability.js";
 import type { RotateOptions, RotateResult } from "./rotation.js";
 
 /** Options every method accepts for one call; the retry options override the client's. */
@@ -120,234 +113,121 @@ export interface ApiKeysApi {
   rotate(id: number, options: RotateOptions): Promise<RotateResult>;
 }
 
-const CALL_OPTIONS = [
-  "signal",
-  "headers",
-  "timeoutMs",
-  "maxRetries",
-  "retryBaseDelayMs",
-  "maxRetryDelayMs",
-] as const;
-// A key is sent as a header value by standard-key users: visible ASCII, and no reply needs more.
-const KEY_FORMAT = /^[\x21-\x7e]{1,1024}$/;
-
-function callOptions(options: CallOptions | undefined): {
-  signal?: AbortSignal;
-  headers?: Record<string, string>;
-  xsiam?: RetryOptions;
-} {
-  if (options === undefined) return {};
-  if (typeof options !== "object" || options === null) {
-    throw new XsiamValidationError("options", `must be an object (got ${described(options)})`);
-  }
-  const { signal, headers, timeoutMs, maxRetries, retryBaseDelayMs, maxRetryDelayMs } = ownCopy(
-    options,
-    CALL_OPTIONS,
-  );
-  const retry = { timeoutMs, maxRetries, retryBaseDelayMs, maxRetryDelayMs };
-  const overridden = Object.values(retry).some((value) => value !== undefined);
-  // Checked here so that an error names `options.…`; the transport merges them with the client's.
-  if (overridden) retryPolicy(DEFAULT_RETRY_POLICY, retry, "options.");
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new XsiamValidationError("options.signal", `must be an AbortSignal (got ${described(signal)})`);
-  }
-  if (headers !== undefined && (typeof headers !== "object" || headers === null || Array.isArray(headers))) {
-    throw new XsiamValidationError("options.headers", `must be an object (got ${described(headers)})`);
-  }
-  checkHeaders(headers, "options.headers");
-  return { ...(signal && { signal }), ...(headers && { headers }), ...(overridden && { xsiam: retry }) };
-}
-
-/** An error for a success status whose body is not the documented reply. Never keeps the body. */
-function malformed({ operation }: CallContext, response: Response, problem: string): XsiamApiError {
-  return new XsiamApiError({
-    status: response.status,
-    operation,
-    attempts: callOf(response)?.attempts,
-    problem: `not the documented reply: ${problem}`,
-    hint:
-      operation === "generateApiKey" ? MAY_HAVE_MINTED : "Check fqdn or baseUrl: a proxy may have answered",
-  });
-}
-
-/**
- * The `reply` of a call's result, or the `XsiamApiError` it amounts to. The body of a success is
- * never kept in an error: for generate it may hold a key.
- */
-function replyOf(
-  context: CallContext,
-  { data, error, response }: { data?: string; error?: unknown; response: Response },
-): Record<string, unknown> {
-  if (!response.ok) throw apiError(context, response, error);
-  let parsed: unknown;
-  try {
-    parsed = data ? JSON.parse(data) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  const reply = (parsed as { reply?: unknown } | undefined)?.reply;
-  if (typeof reply === "object" && reply !== null && !Array.isArray(reply))
-    return reply as Record<string, unknown>;
-  throw malformed(context, response, data ? "the body is not the expected JSON" : "the body is empty");
-}
-
-const isPositiveId = (value: unknown): value is number =>
-  typeof value === "number" && Number.isSafeInteger(value) && value > 0;
-
 // The service's default lifetime for a key, sent explicitly so that a failed call can find its key.
 const DEFAULT_LIFETIME_MS = 7 * 86_400_000;
-// Without a page that says how big pages are, ask for this many keys at a time.
-const DEFAULT_PAGE_SIZE = 100;
-// The most pages one list fetches: 10,000 keys at the service's usual 100 a page.
-const MAX_PAGES = 100;
 
-/** What the methods need from the client beside `raw`. */
+/** What the methods need from the client, resolved once. */
 export interface ApiKeysSettings {
+  /** The openapi-fetch client the methods call through, each call with the transport for its policy. */
+  core: Client<paths>;
+  /** The transport for a retry policy: the client's own is made once. */
+  fetchFor(policy: RetryPolicy): CallFetch;
   /** The level requests are signed at, for the hint of a 401. */
   securityLevel: SecurityLevel;
-  /** The client's retry policy: how many generate requests one call may send. */
+  /** The client's retry policy. */
   policy: RetryPolicy;
   /** Whether a failed generate finds out what became of its key (the client's `reconcileGenerate`). */
   reconcile: boolean;
+  clock: Clock;
+  random: () => number;
   /** The id of the key this client signs with. */
   ownKeyId: number;
   /** The methods of a client like this one (same connection, rate limiter, options) that signs with another key. */
   clientFor(key: { apiKey: string; apiKeyId: number; securityLevel: SecurityLevel }): ApiKeysApi;
 }
 
-/** The convenience methods, over the openapi-fetch client `raw`. */
-export function createApiKeysApi(raw: Client<paths>, settings: ApiKeysSettings): ApiKeysApi {
-  const { securityLevel } = settings;
-  const contextOf = ({ operation }: Endpoint): CallContext => ({ operation, securityLevel });
-  const generateContext = contextOf(GENERATE);
-  const deleteContext = contextOf(DELETE);
-  const listContext = contextOf(LIST);
-
-  /** One generate request, and its reply checked. */
-  const generateOnce = async (
-    body: ReturnType<typeof generateBody>,
-    call: ReturnType<typeof callOptions>,
-  ): Promise<GeneratedApiKey> => {
-    const result = await raw.POST("/public_api/v1/api_keys/generate", { body, parseAs: "text", ...call });
-    const { id, key } = replyOf(generateContext, result);
-    if (!isPositiveId(id))
-      throw malformed(generateContext, result.response, "the id is not a positive integer");
-    if (typeof key !== "string" || !KEY_FORMAT.test(key)) {
-      throw malformed(generateContext, result.response, "the key is not 1 to 1,024 visible ASCII characters");
-    }
-    return new GeneratedApiKey(id, key);
-  };
-
-  /** One page of a list: its keys and counts, and the response for errors. */
-  const listPage = async (
-    filter: CheckedFilter,
-    page: { from: number; to: number } | undefined,
-    call: ReturnType<typeof callOptions>,
-  ): Promise<KeyPage & { response: Response }> => {
-    const result = await raw.POST("/public_api/v1/api_keys/get_api_keys", {
-      body: listBody(filter, page),
-      parseAs: "text",
-      ...call,
-    });
-    const keys = keyPageOf(replyOf(listContext, result));
-    if (typeof keys === "string") throw malformed(listContext, result.response, keys);
-    return { ...keys, response: result.response };
-  };
+/** The convenience methods, over the openapi-fetch client `settings.core`. */
+export function createApiKeysApi(settings: ApiKeysSettings): ApiKeysApi {
+  const { core, fetchFor, securityLevel, clock } = settings;
+  const context = (operation: CallContext["operation"]): CallContext => ({ operation, securityLevel });
+  const generateContext = context(GENERATE.operation);
+  const deleteContext = context(DELETE.operation);
+  const listContext = context(LIST.operation);
+  /** The request options of one call: its body, and the transport and signal and headers it resolved to. */
+  const init = <B>(body: B, call: ResolvedCall) =>
+    ({ ...UNSET, body, parseAs: "text" as const, fetch: fetchFor(call.policy), ...call.init }) as {
+      body: B;
+      parseAs: "text";
+    };
 
   const api: ApiKeysApi = {
     async generate(input, options) {
-      const body = generateBody(input);
-      const call = callOptions(options);
+      const body = generateBody(input, clock.now());
+      const call = resolveCall(options, settings.policy);
       const own = options === undefined ? {} : ownCopy(options, ["reconcile", "onSend"]);
-      if (own.reconcile !== undefined && typeof own.reconcile !== "boolean") {
+      const { reconcile = settings.reconcile, onSend } = own;
+      if (typeof reconcile !== "boolean") {
         throw new XsiamValidationError(
           "options.reconcile",
-          `must be a boolean (got ${described(own.reconcile)})`,
+          `must be a boolean (got ${described(reconcile)})`,
         );
       }
-      const { onSend } = own;
       if (onSend !== undefined && typeof onSend !== "function") {
         throw new XsiamValidationError("options.onSend", `must be a function (got ${described(onSend)})`);
       }
-      if (!(own.reconcile ?? settings.reconcile)) return generateOnce(body, call);
+      const send = async (requestData: typeof body.request_data) =>
+        generatedKey(
+          generateContext,
+          await core.POST("/public_api/v1/api_keys/generate", init({ request_data: requestData }, call)),
+        );
+      if (!reconcile) return send(body.request_data);
 
-      const policy = retryPolicy(settings.policy, call.xsiam);
-      const { roles, expiration = Date.now() + DEFAULT_LIFETIME_MS, comment } = body.request_data;
-      const finder = {
-        list: (filter: ApiKeyFilter) => api.list(filter, options),
-        delete: (id: number) => api.delete([id], options),
-      };
-      for (let tries = 1; ; tries++) {
-        const marker = newMarker();
-        const started = Date.now();
-        const sent = {
-          request_data: { ...body.request_data, expiration, comment: withMarker(comment, marker) },
-        };
-        onSend?.({ marker, attempt: tries });
-        try {
-          return await generateOnce(sent, call);
-        } catch (error) {
-          if (!(error instanceof XsiamError) || !mayHaveMinted(error)) throw error;
-          const outcome: GenerateOutcome =
-            error instanceof XsiamAbortError
-              ? { kind: "unknown", reason: "the call was aborted", candidates: [] }
-              : await findMinted({ roles, expiration, marker, started }, finder);
-          const failed = () =>
-            new XsiamGenerateError({ cause: error, failure: failureSummary(error), outcome, marker, tries });
-          const safeToRetry = outcome.kind === "none" || outcome.kind === "deleted";
-          if (!safeToRetry || tries > policy.maxRetries) throw failed();
-          await sleep(retryDelay(null, tries, policy, Math.random) ?? 0, call.signal).catch(() => {
-            throw failed();
-          });
-        }
+      const { roles, expiration = clock.now() + DEFAULT_LIFETIME_MS, comment } = body.request_data;
+      const withThe = (marker: string) => ({
+        ...body.request_data,
+        expiration,
+        comment: withMarker(comment, marker),
+      });
+      const marker = newMarker();
+      onSend?.({ marker, attempt: 1 });
+      const started = clock.now();
+      try {
+        return await send(withThe(marker));
+      } catch (error) {
+        const { afterFailure } = await import("./internal/reconcile.js");
+        return afterFailure(
+          error,
+          { marker, started },
+          {
+            send: (next) => send(withThe(next)),
+            finder: {
+              list: (filter) => api.list(filter, options),
+              delete: (id) => api.delete([id], options),
+            },
+            roles,
+            expiration,
+            policy: call.policy,
+            clock,
+            random: settings.random,
+            signal: call.init.signal,
+            onSend,
+          },
+        );
       }
     },
 
     async delete(ids, options) {
       const body = deleteBody(ids);
-      const result = await raw.POST("/public_api/v1/api_keys/delete", {
-        body,
-        parseAs: "text",
-        ...callOptions(options),
-      });
-      const { update_count: updateCount } = replyOf(deleteContext, result);
+      const call = resolveCall(options, settings.policy);
+      const result = await core.POST("/public_api/v1/api_keys/delete", init(body, call));
       const sent = body.request_data.filters[0]?.value.length ?? 0;
-      if (typeof updateCount !== "number" || !Number.isSafeInteger(updateCount) || updateCount < 0) {
-        throw malformed(deleteContext, result.response, "update_count is not a count");
-      }
-      if (updateCount > sent) {
-        throw malformed(
-          deleteContext,
-          result.response,
-          `update_count ${updateCount} is more than the ${sent} id(s) sent`,
-        );
-      }
-      return { updateCount };
+      return { updateCount: await deletedCount(deleteContext, result, sent) };
     },
 
     async list(filter, options) {
-      const checked = checkedFilter(filter);
-      const call = callOptions(options);
-      const found = new Map<number, ApiKeyInfo>();
-      let page = await listPage(checked, undefined, call);
-      for (const key of page.keys) found.set(key.id, key);
-      const pageSize = page.keys.length || DEFAULT_PAGE_SIZE;
-      // Offsets count keys already listed; a page that adds none ends the loop, so a service that
-      // ignores search_from (and sends the first page again) cannot keep it going.
-      for (let pages = 1; found.size < page.filterCount && pages < MAX_PAGES; pages++) {
-        const from = found.size;
-        page = await listPage(checked, { from, to: from + pageSize }, call);
-        for (const key of page.keys) found.set(key.id, key);
-        if (found.size === from) break;
-      }
-      if (found.size < page.filterCount) {
-        throw malformed(
-          listContext,
-          page.response,
-          `${page.filterCount} keys match, but the pages (search_from/search_to) brought only ${found.size}`,
+      const checked: CheckedFilter = checkedFilter(filter);
+      const call = resolveCall(options, settings.policy);
+      const listed = await allPages(async (page) => {
+        const result = await core.POST(
+          "/public_api/v1/api_keys/get_api_keys",
+          init(listBody(checked, page), call),
         );
-      }
-      return [...found.values()].filter((key) => matches(key, checked));
+        const keys = keyPageOf(await replyOf(listContext, result));
+        if (typeof keys === "string") throw await malformed(listContext, result.response, keys);
+        return { ...keys, response: result.response };
+      });
+      if ("problem" in listed) throw await malformed(listContext, listed.response, listed.problem);
+      return listed.keys.filter((key) => matches(key, checked));
     },
 
     async get(id, options) {

@@ -1,6 +1,8 @@
 import { type AuthOptions, createAuthMiddleware, XsiamAuthError } from "@xsiam-sdk/auth";
+import { described, ownCopy } from "@xsiam-sdk/auth/options";
 import createClient, { type Client } from "openapi-fetch";
 import { type ApiKeysApi, createApiKeysApi } from "./api-keys.js";
+import type { Clock } from "./clock.js";
 import { XsiamValidationError } from "./errors.js";
 import type { paths } from "./generated/openapi.js";
 import {
@@ -9,11 +11,11 @@ import {
   normaliseBaseUrl,
   OPTION_NAMES,
 } from "./internal/base-url.js";
-import { described } from "./internal/describe.js";
-import { ownCopy } from "./internal/own.js";
+import type { ObserverSettings } from "./internal/observe.js";
 import { clientOptions, guardedClient } from "./internal/request-options.js";
-import { createTransport, type FetchLike } from "./internal/transport.js";
-import { createRateLimiter, type RateLimiter } from "./rate-limiter.js";
+import type { FetchLike } from "./internal/send.js";
+import { type CallFetch, createTransport } from "./internal/transport.js";
+import { clockOf, createRateLimiter, type RateLimiter } from "./rate-limiter.js";
 import {
   DEFAULT_RETRY_POLICY,
   type RequestEvent,
@@ -67,6 +69,12 @@ export interface XsiamClientSettings extends AuthOptions, RetryOptions {
    * @default true
    */
   reconcileGenerate?: boolean | undefined;
+  /**
+   * The clock the client waits on: the rate limiter it makes (`rateLimit` as a number), the pause
+   * before a retry, each attempt's timeout. Inject a fake one in tests to run those on fake time.
+   * @default the system's
+   */
+  clock?: Clock | undefined;
 }
 
 /** Options of `createXsiamClient`. */
@@ -85,6 +93,14 @@ export interface XsiamClient {
   readonly raw: Client<paths>;
   /** The base URL requests go to, after normalisation. */
   readonly baseUrl: string;
+  /**
+   * A client like this one (same key, connection, rate limiter, hooks) with other timeouts and
+   * retries: the way to set them for `raw` calls, whose options are openapi-fetch's.
+   *
+   * @example
+   * const { response } = await xsiam.withOptions({ maxRetries: 0, timeoutMs: 5_000 }).raw.POST("/public_api/v1/api_keys/delete", { body });
+   */
+  withOptions(options: RetryOptions): XsiamClient;
 }
 
 // The settings createXsiamClientFromEnv takes beside the variables: everything but the key and connection.
@@ -99,6 +115,7 @@ const SETTINGS = [
   "retryBaseDelayMs",
   "maxRetryDelayMs",
   "reconcileGenerate",
+  "clock",
 ] as const;
 // Every option the client reads itself; the key options are read by @xsiam-sdk/auth, also as own properties.
 const CLIENT_OPTIONS = ["fqdn", "baseUrl", ...SETTINGS] as const;
@@ -160,54 +177,75 @@ function clientFrom(options: XsiamClientOptions, names: ConnectionNames): XsiamC
   if (logger !== undefined && (typeof logger !== "object" || logger === null)) {
     throw new XsiamValidationError("logger", `must be an object (got ${described(logger)})`);
   }
+  const clock = clockOf(own);
   const policy = retryPolicy(DEFAULT_RETRY_POLICY, own);
+  const observed = logger !== undefined || onRequest !== undefined || onResponse !== undefined;
   return assembled(options, baseUrl, {
     fetch,
     policy,
-    rateLimiter: rateLimiterOf(rateLimit),
-    logger,
-    onRequest,
-    onResponse,
+    rateLimiter: rateLimiterOf(rateLimit, clock),
+    observers: observed ? { logger, onRequest, onResponse } : undefined,
     reconcile: reconcileGenerate,
+    clock,
   });
 }
 
-/** What a client is made of beside its key: checked once, shared with the clients `clientFor` makes. */
+/** What a client is made of beside its key: checked once, shared with the clients made from it. */
 interface Parts {
   fetch: FetchLike;
   policy: RetryPolicy;
   rateLimiter: RateLimiter | undefined;
-  logger: XsiamLogger | undefined;
-  onRequest: ((event: RequestEvent) => void) | undefined;
-  onResponse: ((event: ResponseEvent) => void) | undefined;
+  observers: ObserverSettings | undefined;
   reconcile: boolean;
+  clock: Clock;
 }
 
 // The key options a client for another key keeps from its parent: where it acts, and the injected clock and randomness.
 const INHERITED_AUTH_OPTIONS = ["childTenantId", "now", "randomBytes"] as const;
 
-/** The client for the key options `auth`, from checked parts. */
+/**
+ * The client for the key options `auth`, from checked parts: the signer, the transport (which signs
+ * every attempt after its rate-limit slot), the openapi-fetch client the methods call through, and
+ * `raw`, that client held to the client's rules.
+ */
 function assembled(auth: AuthOptions, baseUrl: string, parts: Parts): XsiamClient {
-  const middleware = createAuthMiddleware(auth);
-  const transport = createTransport({ ...parts, signHeaders: middleware.signHeaders });
-  const client = createClient<paths>(clientOptions(baseUrl, transport));
-  client.use(middleware);
-  const raw = guardedClient(client, transport, baseUrl);
-  const apiKeys = createApiKeysApi(raw, {
-    securityLevel: middleware.securityLevel,
+  const { signHeaders, securityLevel } = createAuthMiddleware(auth);
+  const transport = createTransport({
+    fetch: parts.fetch,
+    signHeaders,
+    rateLimiter: parts.rateLimiter,
+    clock: parts.clock,
+    observers: parts.observers,
+    random: Math.random,
+  });
+  const own = transport(parts.policy);
+  const fetchFor = (policy: RetryPolicy): CallFetch => (policy === parts.policy ? own : transport(policy));
+  const core = createClient<paths>(clientOptions(baseUrl, own));
+  const apiKeys = createApiKeysApi({
+    core,
+    fetchFor,
+    securityLevel,
     policy: parts.policy,
     reconcile: parts.reconcile,
+    clock: parts.clock,
+    random: Math.random,
     // The auth middleware has checked it: a positive integer or its decimal string.
     ownKeyId: Number(ownCopy(auth, ["apiKeyId"]).apiKeyId),
     clientFor: (key) =>
       assembled({ ...ownCopy(auth, INHERITED_AUTH_OPTIONS), ...key }, baseUrl, parts).apiKeys,
   });
-  return { apiKeys, raw, baseUrl };
+  return {
+    apiKeys,
+    raw: guardedClient(core, own, baseUrl),
+    baseUrl,
+    withOptions: (options) =>
+      assembled(auth, baseUrl, { ...parts, policy: retryPolicy(parts.policy, options) }),
+  };
 }
 
-function rateLimiterOf(rateLimit: number | RateLimiter | false): RateLimiter | undefined {
+function rateLimiterOf(rateLimit: number | RateLimiter | false, clock: Clock): RateLimiter | undefined {
   if (rateLimit === false) return undefined;
-  if (typeof rateLimit === "number") return createRateLimiter(rateLimit);
+  if (typeof rateLimit === "number") return createRateLimiter(rateLimit, { clock });
   if (typeof rateLimit === "object" && rateLimit !== null && typeof rateLimit.acquire === "function")
     return rateLimit;
   throw new XsiamValidationError(

@@ -1,10 +1,12 @@
+// The error classes: what a caller catches and reads. Their messages are worded where they are
+// built, in one place (internal/failures.ts, loaded when something fails).
 import { XsiamError } from "@xsiam-sdk/auth";
+import type { OperationId } from "./generated/spec-values.js";
 import { capped, visible } from "./internal/text.js";
 
 export { XsiamAuthError, XsiamError } from "@xsiam-sdk/auth";
-
 /** The operations of this API, as named in the spec. */
-export type OperationId = "generateApiKey" | "deleteApiKeys" | "getApiKeys";
+export type { OperationId } from "./generated/spec-values.js";
 
 /** How many attempts a call made (the last one is the one that failed) and how many it could have made. */
 export interface Attempts {
@@ -183,21 +185,6 @@ export type GenerateOutcome =
    */
   | { readonly kind: "unknown"; readonly reason: string; readonly candidates: readonly number[] };
 
-function outcomeText(outcome: GenerateOutcome, marker: string): string {
-  switch (outcome.kind) {
-    case "none":
-      return "no key was created";
-    case "deleted":
-      return `key ${outcome.id} was created and has been deleted`;
-    case "left":
-      return `key ${outcome.id} was created and could not be deleted (${outcome.reason}): delete it, nobody holds its secret`;
-    case "unknown":
-      return outcome.candidates.length > 0
-        ? `could not single out the key (${outcome.reason}): keys ${outcome.candidates.join(", ")} may be it, none was deleted; the call's key has ${marker} in its comment`
-        : `could not check (${outcome.reason}): look for a key with ${marker} in its comment`;
-  }
-}
-
 /**
  * `generate` failed after the request may have reached the service (a timeout, a connection lost
  * after sending, a 5xx, a garbled reply), and the client found out what became of the key: the
@@ -218,19 +205,14 @@ export class XsiamGenerateError extends XsiamError {
   readonly tries: number;
 
   constructor(details: {
+    /** The message, which says the failure and the outcome in words. */
+    message: string;
     cause: XsiamError;
-    failure: string;
     outcome: GenerateOutcome;
     marker: string;
     tries: number;
   }) {
-    const tries = details.tries > 1 ? ` [after ${details.tries} tries, each checked]` : "";
-    super(
-      `generateApiKey failed (${details.failure}): ${outcomeText(details.outcome, details.marker)}${tries}`,
-      {
-        cause: details.cause,
-      },
-    );
+    super(details.message, { cause: details.cause });
     this.outcome = details.outcome;
     this.marker = details.marker;
     this.tries = details.tries;

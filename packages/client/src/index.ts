@@ -8,6 +8,7 @@ export {
   type XsiamClientSettings,
   type XsiamConnection,
 } from "./client.js";
+export { type Clock, systemClock } from "./clock.js";
 export { envFile, envLine } from "./env-file.js";
 export {
   type Attempts,
@@ -31,9 +32,9 @@ export type { components, operations, paths } from "./generated/openapi.js";
 export { GeneratedApiKey } from "./generated-key.js";
 export { MAX_RESPONSE_BYTES } from "./internal/body.js";
 export type { ApiKeyInfo } from "./internal/key-list.js";
-export type { FetchLike } from "./internal/transport.js";
+export type { FetchLike } from "./internal/send.js";
 export type { ApiKeyFilter, GenerateApiKeyInput } from "./internal/validate.js";
-export { createRateLimiter, type RateLimiter } from "./rate-limiter.js";
+export { createRateLimiter, type RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
 export type { RequestEvent, ResponseEvent, RetryOptions, XsiamLogger } from "./reliability.js";
 export type {
   HandOver,

@@ -1,5 +1,6 @@
+import { described } from "@xsiam-sdk/auth/options";
+import { type Clock, systemClock } from "./clock.js";
 import { XsiamAbortError, XsiamValidationError } from "./errors.js";
-import { described } from "./internal/describe.js";
 
 /** Paces requests to a tenant. Share one between clients that use the same tenant. */
 export interface RateLimiter {
@@ -20,6 +21,12 @@ const MAX_REQUESTS_PER_SECOND = 10_000;
 // much); a 429 and its retry cost more.
 const JITTER_MARGIN_MS = 100;
 
+/** Options of `createRateLimiter`. */
+export interface RateLimiterOptions {
+  /** The clock its waits run on: inject a fake one in tests. @default the system's */
+  clock?: Clock | undefined;
+}
+
 /**
  * A limiter that lets at most `requestsPerSecond` requests start in any one-second window; the
  * rest wait, first come first served. The service allows 10 per second per tenant, across all
@@ -31,7 +38,8 @@ const JITTER_MARGIN_MS = 100;
  * const ci = createXsiamClient({ ...tenant, apiKey: ciKey, apiKeyId: 1, rateLimit: tenantLimit });
  * const ops = createXsiamClient({ ...tenant, apiKey: opsKey, apiKeyId: 2, rateLimit: tenantLimit });
  */
-export function createRateLimiter(requestsPerSecond = 10): RateLimiter {
+export function createRateLimiter(requestsPerSecond = 10, options: RateLimiterOptions = {}): RateLimiter {
+  const clock = clockOf(options);
   // Bounded: the limiter keeps one slot per request of a window, and the service allows 10.
   if (
     !Number.isInteger(requestsPerSecond) ||
@@ -52,7 +60,7 @@ export function createRateLimiter(requestsPerSecond = 10): RateLimiter {
   const queue: Array<{ resolve: () => void; signal: AbortSignal | undefined; onAbort: () => void }> = [];
   // The timer that will run `pump`, if any: at most one is pending, and none once the queue is
   // empty (after aborts too), so that a limiter nobody waits on never keeps the process alive.
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: unknown;
 
   const nextAllowed = () => (released[oldest] ?? Number.NEGATIVE_INFINITY) + WINDOW_MS + JITTER_MARGIN_MS;
   const letThrough = (now: number) => {
@@ -60,12 +68,12 @@ export function createRateLimiter(requestsPerSecond = 10): RateLimiter {
     oldest = (oldest + 1) % requestsPerSecond;
   };
   const schedule = (delay: number) => {
-    timer = setTimeout(pump, delay);
+    timer = clock.setTimeout(pump, delay);
   };
   const pump = () => {
     timer = undefined;
     while (queue.length > 0) {
-      const now = Date.now();
+      const now = clock.now();
       const allowed = nextAllowed();
       if (allowed > now) {
         schedule(allowed - now);
@@ -83,7 +91,7 @@ export function createRateLimiter(requestsPerSecond = 10): RateLimiter {
     requestsPerSecond,
     acquire(signal) {
       if (signal?.aborted) return Promise.reject(abortError(signal));
-      const now = Date.now();
+      const now = clock.now();
       if (queue.length === 0 && nextAllowed() <= now) {
         letThrough(now);
         return Promise.resolve();
@@ -96,7 +104,7 @@ export function createRateLimiter(requestsPerSecond = 10): RateLimiter {
             // Leaving the queue frees the place for the requests behind.
             queue.splice(queue.indexOf(waiter), 1);
             if (queue.length === 0) {
-              clearTimeout(timer);
+              clock.clearTimeout(timer);
               timer = undefined;
             }
             reject(abortError(signal as AbortSignal));
@@ -108,6 +116,25 @@ export function createRateLimiter(requestsPerSecond = 10): RateLimiter {
       });
     },
   };
+}
+
+/** The clock of `options`, checked. */
+export function clockOf(options: { clock?: Clock | undefined } | undefined, field = "clock"): Clock {
+  const clock = options === undefined || !Object.hasOwn(options, "clock") ? undefined : options.clock;
+  if (clock === undefined) return systemClock;
+  if (
+    typeof clock !== "object" ||
+    clock === null ||
+    typeof clock.now !== "function" ||
+    typeof clock.setTimeout !== "function" ||
+    typeof clock.clearTimeout !== "function"
+  ) {
+    throw new XsiamValidationError(
+      field,
+      `must be a Clock: { now, setTimeout, clearTimeout } (got ${described(clock)})`,
+    );
+  }
+  return clock;
 }
 
 function abortError(signal: AbortSignal): XsiamAbortError {

@@ -1,6 +1,5 @@
+import { described, ownCopy } from "@xsiam-sdk/auth/options";
 import { XsiamValidationError } from "./errors.js";
-import { described } from "./internal/describe.js";
-import { ownCopy } from "./internal/own.js";
 
 /** Timeouts and retries: set on the client, overridable for one call. */
 export interface RetryOptions {

@@ -10,6 +10,7 @@ import { beforeEach, expect, test } from "vitest";
 const script = fileURLToPath(new URL("../scripts/generate.mjs", import.meta.url));
 const committed = fileURLToPath(new URL("../src/generated/openapi.ts", import.meta.url));
 const committedSpec = fileURLToPath(new URL("../src/generated/openapi.yaml", import.meta.url));
+const committedValues = fileURLToPath(new URL("../src/generated/spec-values.ts", import.meta.url));
 
 function check(spec: string, out: string) {
   return spawnSync(process.execPath, [script, "--check", "--spec", spec, "--out", out], { encoding: "utf8" });
@@ -27,6 +28,7 @@ beforeEach(() => {
   copyFileSync(specFile, spec);
   copyFileSync(committed, out);
   copyFileSync(committedSpec, join(dir, "generated", "openapi.yaml"));
+  copyFileSync(committedValues, join(dir, "generated", "spec-values.ts"));
 });
 
 test("passes on the committed file and the current spec", () => {
@@ -43,6 +45,23 @@ test("fails when a description in the spec changed", () => {
   const run = check(spec, out);
   expect(run.status).toBe(1);
   expect(run.stderr).toMatch(/differs from what .* generates; run `pnpm generate`/);
+});
+
+test("fails when a value the client checks at run time changed in the spec (an enum)", () => {
+  const text = readFileSync(spec, "utf8");
+  const edited = text.replace(
+    "        - advanced\n        - standard\n",
+    "        - advanced\n        - standard\n        - paranoid\n",
+  );
+  expect(edited).not.toBe(text);
+  writeFileSync(spec, edited);
+  writeFileSync(
+    out,
+    readFileSync(out, "utf8").replace('"advanced" | "standard"', '"advanced" | "standard" | "paranoid"'),
+  );
+  const run = check(spec, out);
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(/spec-values\.ts differs from what .* generates/);
 });
 
 test("fails when the committed file was edited by hand", () => {

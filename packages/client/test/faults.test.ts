@@ -130,7 +130,7 @@ describe("retry timing", () => {
     [10, 1, 300],
   ])("retry %i with jitter %s waits %i ms", (attempt, random, expected) => {
     const policy = { timeoutMs: 1_000, maxRetries: 10, retryBaseDelayMs: 100, maxRetryDelayMs: 300 };
-    expect(retryDelay(null, attempt, policy, () => random)).toBe(expected);
+    expect(retryDelay(null, attempt, policy, () => random, 0)).toBe(expected);
   });
 
   test.each([
@@ -140,7 +140,7 @@ describe("retry timing", () => {
     ["soon", 50],
   ])("Retry-After %j means %s ms (a longer one than maxRetryDelayMs means no retry)", (header, expected) => {
     const policy = { timeoutMs: 1_000, maxRetries: 2, retryBaseDelayMs: 100, maxRetryDelayMs: 300_000 };
-    expect(retryDelay(header, 1, policy, () => 0)).toBe(expected);
+    expect(retryDelay(header, 1, policy, () => 0, 0)).toBe(expected);
   });
 });
 
@@ -158,7 +158,7 @@ describe("options per call override the client's", () => {
     await expect(slowAllowed).resolves.toEqual({ updateCount: 1 });
   });
 
-  test("raw calls take them as `xsiam` and are retried like the methods", async () => {
+  test("raw calls are retried like the methods, and take other options through withOptions", async () => {
     server.plan([faults.status(503), faults.status(503), ok.delete]);
     const xsiam = client();
     const { data, response } = await xsiam.raw.POST("/public_api/v1/api_keys/delete", {
@@ -168,12 +168,18 @@ describe("options per call override the client's", () => {
     expect(data).toEqual({ reply: { update_count: 1 } });
     expect(server.received).toHaveLength(3);
     server.plan([faults.status(503), ok.delete]);
-    const once = await xsiam.raw.POST("/public_api/v1/api_keys/delete", {
+    const once = await xsiam.withOptions({ maxRetries: 0 }).raw.POST("/public_api/v1/api_keys/delete", {
       body: { request_data: { filters: [{ field: "id", operator: "in", value: [1] }] } },
-      xsiam: { maxRetries: 0 },
     });
     expect(once.response.status).toBe(503);
     expect(server.received).toHaveLength(1);
+    // Nothing rides on the request any more: a key openapi-fetch does not know changes nothing.
+    server.plan([faults.status(503), ok.delete]);
+    const unknownKey = await xsiam.raw.POST("/public_api/v1/api_keys/delete", {
+      body: { request_data: { filters: [{ field: "id", operator: "in", value: [1] }] } },
+      ...({ xsiam: { maxRetries: 0 } } as object),
+    });
+    expect(unknownKey.response.status).toBe(200);
   });
 
   test("a bad per-call option is an XsiamValidationError before sending", async () => {

@@ -137,6 +137,7 @@ const OPTIONS = [
   "retryBaseDelayMs",
   "maxRetryDelayMs",
   "reconcileGenerate",
+  "clock",
 ] as const;
 
 test("the options table names every option a caller sets", () => {

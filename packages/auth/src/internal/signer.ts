@@ -1,5 +1,6 @@
 import { XsiamAuthError } from "../errors.js";
 import { nonceFactory, platformNonce } from "../nonce.js";
+import { described, oneOf, ownCopy } from "../options.js";
 import type { AuthHeaders, AuthOptions, SecurityLevel } from "../types.js";
 import type { CryptoBackend } from "./crypto.js";
 
@@ -35,16 +36,12 @@ const LEVELS: readonly SecurityLevel[] = ["advanced", "standard"];
  * The options `options` sets itself, each read once. An option inherited from a prototype is not
  * set: a polluted `Object.prototype.securityLevel` must not downgrade an advanced key.
  */
-function ownOptions(options: AuthOptions): Partial<AuthOptions> {
-  const own: Record<string, unknown> = Object.create(null);
-  for (const name of OPTION_NAMES) if (Object.hasOwn(options, name)) own[name] = options[name];
-  return own as Partial<AuthOptions>;
-}
+const ownOptions = (options: AuthOptions): Partial<AuthOptions> => ownCopy(options, OPTION_NAMES);
 
 function keyOf(options: Partial<AuthOptions>, securityLevel: SecurityLevel): string {
   const { apiKey } = options;
   if (typeof apiKey !== "string")
-    throw new XsiamAuthError("apiKey", `must be a string (got ${apiKey === null ? "null" : typeof apiKey})`);
+    throw new XsiamAuthError("apiKey", `must be a string (got ${described(apiKey)})`);
   if (apiKey.trim() === "") throw new XsiamAuthError("apiKey", "must not be empty");
   if (apiKey !== apiKey.trim()) {
     throw new XsiamAuthError("apiKey", "has surrounding whitespace (a pasted newline?)");
@@ -67,24 +64,16 @@ function keyIdOf({ apiKeyId }: Partial<AuthOptions>): string {
       ? Number.isSafeInteger(apiKeyId) && apiKeyId > 0
       : typeof apiKeyId === "string" && DECIMAL_ID.test(apiKeyId) && Number.isSafeInteger(Number(apiKeyId));
   if (!valid) {
-    throw new XsiamAuthError("apiKeyId", `must be a positive integer (${described(apiKeyId)})`);
+    throw new XsiamAuthError("apiKeyId", `must be a positive integer (got ${described(apiKeyId)})`);
   }
   return String(apiKeyId);
 }
 
 function levelOf({ securityLevel = "advanced" }: Partial<AuthOptions>): SecurityLevel {
+  // A level is not a secret, but a key pasted here would be: the value is shown only when it is
+  // a level with another case or stray spaces.
   if (securityLevel !== "advanced" && securityLevel !== "standard") {
-    // A level is not a secret, but a key pasted here would be: the value is shown only when it
-    // is a level with another case or stray spaces.
-    const given: unknown = securityLevel;
-    const meant =
-      typeof given === "string" ? LEVELS.find((level) => level === given.trim().toLowerCase()) : undefined;
-    throw new XsiamAuthError(
-      "securityLevel",
-      meant
-        ? `must be "advanced" or "standard" (got ${JSON.stringify(securityLevel)}; did you mean "${meant}"?)`
-        : `must be "advanced" or "standard" (${described(securityLevel)})`,
-    );
+    throw new XsiamAuthError("securityLevel", oneOf(securityLevel, LEVELS));
   }
   return securityLevel;
 }
@@ -92,28 +81,16 @@ function levelOf({ securityLevel = "advanced" }: Partial<AuthOptions>): Security
 function childTenantOf({ childTenantId }: Partial<AuthOptions>): string | undefined {
   if (childTenantId === undefined) return undefined;
   if (typeof childTenantId !== "string" || !HEADER_VALUE.test(childTenantId)) {
-    throw new XsiamAuthError("childTenantId", `must be visible ASCII text (${described(childTenantId)})`);
+    throw new XsiamAuthError("childTenantId", `must be visible ASCII text (got ${described(childTenantId)})`);
   }
   return childTenantId;
 }
 
 function functionOf<T>(value: T | undefined, option: "now" | "randomBytes"): T | undefined {
   if (value !== undefined && typeof value !== "function") {
-    throw new XsiamAuthError(option, `must be a function (${described(value)})`);
+    throw new XsiamAuthError(option, `must be a function (got ${described(value)})`);
   }
   return value;
-}
-
-/**
- * Describes a rejected value. A string is never shown, only its length: it may be a key pasted
- * into the wrong option. A number cannot be a key, so it is shown.
- */
-function described(value: unknown): string {
-  if (typeof value === "string")
-    return value === "" ? "got an empty string" : `got a string of ${value.length} characters`;
-  if (typeof value === "number") return `got ${value}`;
-  if (value === undefined) return "got nothing";
-  return value === null ? "got null" : `got ${typeof value === "object" ? "an object" : `a ${typeof value}`}`;
 }
 
 function timestampOf(now: () => number): string {

@@ -96,7 +96,7 @@ export interface components {
          *     `standard` keys are sent as they are, which suits `curl` and manual use.
          * @enum {string}
          */
-        SecurityLevel: "standard" | "advanced";
+        SecurityLevel: "advanced" | "standard";
         /** @description The body of a generate request. */
         GenerateApiKeyRequest: {
             /** @description The properties of the key to create. */

@@ -1,4 +1,4 @@
-import type { OperationId } from "../errors.js";
+import { OPERATIONS, type OperationId } from "../generated/spec-values.js";
 
 /** One endpoint of the API, and what the transport must know about it. */
 export interface Endpoint {
@@ -10,29 +10,22 @@ export interface Endpoint {
   readonly mintsKeys: boolean;
 }
 
-export const GENERATE: Endpoint = {
-  path: "/public_api/v1/api_keys/generate",
-  operation: "generateApiKey",
-  idempotent: false,
-  mintsKeys: true,
-};
-export const DELETE: Endpoint = {
-  path: "/public_api/v1/api_keys/delete",
-  operation: "deleteApiKeys",
-  idempotent: true,
-  mintsKeys: false,
-};
+const endpoint = (operation: OperationId, idempotent: boolean, mintsKeys = false): Endpoint => ({
+  path: OPERATIONS[operation].path,
+  operation,
+  idempotent,
+  mintsKeys,
+});
 
-export const LIST: Endpoint = {
-  path: "/public_api/v1/api_keys/get_api_keys",
-  operation: "getApiKeys",
-  idempotent: true,
-  mintsKeys: false,
-};
+export const GENERATE: Endpoint = endpoint("generateApiKey", false, true);
+export const DELETE: Endpoint = endpoint("deleteApiKeys", true);
+export const LIST: Endpoint = endpoint("getApiKeys", true);
 
 const ENDPOINTS: readonly Endpoint[] = [GENERATE, DELETE, LIST];
 
-/** The endpoint a request path ends with (a base URL may add a prefix), if it is one of the API's. */
-export function endpointOf(pathname: string): Endpoint | undefined {
-  return ENDPOINTS.find(({ path }) => pathname.endsWith(path));
+/** The endpoint a request URL's path ends with (a base URL may add a prefix), if it is one of the API's. */
+export function endpointOf(url: string): Endpoint | undefined {
+  const end = url.search(/[?#]/);
+  const path = end === -1 ? url : url.slice(0, end);
+  return ENDPOINTS.find((candidate) => path.endsWith(candidate.path));
 }

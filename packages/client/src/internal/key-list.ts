@@ -1,4 +1,5 @@
 import type { SecurityLevel } from "@xsiam-sdk/auth";
+import { SECURITY_LEVELS } from "../generated/spec-values.js";
 import type { CheckedFilter } from "./validate.js";
 
 /** What the service says about one key. It never holds the key itself. */
@@ -28,7 +29,7 @@ export interface KeyPage {
   readonly filterCount: number;
 }
 
-const LEVELS = new Set(["advanced", "standard"]);
+const LEVELS: ReadonlySet<string> = new Set(SECURITY_LEVELS);
 
 const isCount = (value: unknown): value is number =>
   typeof value === "number" && Number.isSafeInteger(value) && value >= 0;

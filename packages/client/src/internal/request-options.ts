@@ -2,7 +2,7 @@ import type { Client, ClientOptions } from "openapi-fetch";
 import { XsiamValidationError } from "../errors.js";
 import type { paths } from "../generated/openapi.js";
 import { normaliseBaseUrl } from "./base-url.js";
-import type { Transport } from "./transport.js";
+import type { CallFetch as Transport } from "./transport.js";
 
 // RFC 9110 token: what a header name may be.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -35,7 +35,7 @@ const READ_BY_NAME = [
   "signal",
   "window",
 ] as const;
-const UNSET: Readonly<Record<string, undefined>> = Object.fromEntries(
+export const UNSET: Readonly<Record<string, undefined>> = Object.fromEntries(
   READ_BY_NAME.map((name) => [name, undefined]),
 );
 

@@ -35,12 +35,13 @@ export function nextStep(
   policy: RetryPolicy,
   idempotent: boolean,
   random: () => number,
+  now: number,
 ): NextStep {
   const canRetry = attempt <= policy.maxRetries;
   if ("status" in result) {
     if (!TRANSIENT.has(result.status) || !canRetry) return { retry: false };
     if (result.status !== 429 && !idempotent) return { retry: false, declined: "the service may have acted" };
-    const waitMs = retryDelay(result.retryAfter, attempt, policy, random);
+    const waitMs = retryDelay(result.retryAfter, attempt, policy, random, now);
     return waitMs === undefined
       ? { retry: false, declined: "Retry-After is too long" }
       : { retry: true, waitMs };
@@ -49,7 +50,7 @@ export function nextStep(
   const repeatable =
     failure === "not-sent" || ((failure === "timeout" || failure === "network") && idempotent);
   if (!canRetry || !repeatable) return { retry: false };
-  return { retry: true, waitMs: retryDelay(null, attempt, policy, random) ?? 0 };
+  return { retry: true, waitMs: retryDelay(null, attempt, policy, random, now) ?? 0 };
 }
 
 /**
@@ -62,11 +63,10 @@ export function retryDelay(
   attempt: number,
   policy: RetryPolicy,
   random: () => number,
+  now: number,
 ): number | undefined {
   if (retryAfter !== null) {
-    const asked = /^\s*\d+\s*$/.test(retryAfter)
-      ? Number(retryAfter) * 1_000
-      : Date.parse(retryAfter) - Date.now();
+    const asked = /^\s*\d+\s*$/.test(retryAfter) ? Number(retryAfter) * 1_000 : Date.parse(retryAfter) - now;
     if (!Number.isNaN(asked)) {
       const wait = Math.max(0, asked);
       return wait <= policy.maxRetryDelayMs ? wait : undefined;

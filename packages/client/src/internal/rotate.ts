@@ -5,7 +5,14 @@
 // order when a later one fails: the new key is deleted, the hand-over taken back. A hand-over that
 // cannot be taken back (no `undo`) is never undone by deleting the key it handed over: then both
 // keys are kept, and the error says which to delete when.
+//
+// Reaches the whole package, as the entry does: a bundler that splits at dynamic imports (esbuild)
+// then puts all the code that loads up front in one chunk, instead of one per set of lazy modules
+// that shares it, which compresses worse and loads as several files.
+import "../index.js";
+import { described, ownCopy } from "@xsiam-sdk/auth/options";
 import type { ApiKeysApi, ApiKeysSettings, CallOptions } from "../api-keys.js";
+import { sleep } from "../clock.js";
 import {
   type RotateStep,
   type RotationState,
@@ -23,12 +30,9 @@ import {
   type RotateResult,
   rotationExpiry,
 } from "../rotation.js";
-import { described } from "./describe.js";
-import { failureSummary } from "./exactly-once.js";
 import type { ApiKeyInfo } from "./key-list.js";
-import { ownCopy } from "./own.js";
+import { failureSummary } from "./reconcile.js";
 import { REDACTED } from "./redact.js";
-import { sleep } from "./sleep.js";
 import { visible } from "./text.js";
 import { expirationOf, keyIdOf, refuseUnknownFields } from "./validate.js";
 
@@ -196,7 +200,7 @@ export async function rotateKey(
   options: RotateOptions,
 ): Promise<RotateResult> {
   const oldId = keyIdOf("id", id);
-  const options_ = checkedOptions(options, Date.now());
+  const options_ = checkedOptions(options, settings.clock.now());
   const { handOver, keepOld, signal, onProgress, checkAttempts, checkDelayMs, call } = options_;
   if (oldId === settings.ownKeyId) {
     throw new XsiamValidationError(
@@ -254,7 +258,7 @@ export async function rotateKey(
   if (!old) {
     throw fail("read", `there is no key ${oldId}`, unchanged(), "nothing was created", undefined);
   }
-  const plan = rotationExpiry(old, options_.expiresAt);
+  const plan = rotationExpiry(old, options_.expiresAt, settings.clock.now());
   if (plan === undefined) {
     throw new XsiamValidationError(
       "options.expiresAt",
@@ -469,7 +473,7 @@ export async function rotateKey(
       const refused = error instanceof XsiamApiError && error.status === 401;
       if (refused && attempt < checkAttempts && !stopped()) {
         report({ kind: "check-retry", attempt, of: checkAttempts, delayMs: checkDelayMs });
-        const paused = await sleep(checkDelayMs, signal).then(
+        const paused = await sleep(checkDelayMs, signal, settings.clock).then(
           () => true,
           () => false,
         );

@@ -1,45 +1,32 @@
-import {
-  type Attempts,
-  XsiamAbortError,
-  XsiamApiError,
-  type XsiamError,
-  XsiamNetworkError,
-  XsiamTimeoutError,
-} from "../errors.js";
+// The request path, one attempt after another: wait for a rate-limit slot → sign (after the slot,
+// so that time spent waiting never counts against the signature's five-minute window) → send and
+// read the whole body, within the timeout → retry or not. What only a failure needs (its error,
+// the redaction of an error body) and what only a logger or a hook needs are loaded when needed.
+import type { Clock } from "../clock.js";
+import { sleep } from "../clock.js";
+import { type Attempts, XsiamAbortError } from "../errors.js";
 import type { RateLimiter } from "../rate-limiter.js";
-import {
-  type RequestEvent,
-  type ResponseEvent,
-  type RetryOptions,
-  type RetryPolicy,
-  retryPolicy,
-  type XsiamLogger,
-} from "../reliability.js";
-import { MAX_RESPONSE_BYTES, ResponseTooLarge, readCapped } from "./body.js";
+import type { RetryPolicy } from "../reliability.js";
 import { buffered } from "./buffered-response.js";
-import { type Endpoint, endpointOf } from "./endpoints.js";
-import { redactedBody, redactedHeaders, type SecretMatcher, secretMatcher, secretsOf } from "./redact.js";
-import { type AttemptResult, type Failure, nextStep } from "./retry.js";
-import { sleep } from "./sleep.js";
+import { endpointOf } from "./endpoints.js";
+import type { Observer, ObserverSettings } from "./observe.js";
+import { type AttemptResult, nextStep } from "./retry.js";
+import { type FetchLike, type Outcome, send } from "./send.js";
 
-/** The fetch the client sends requests with: `globalThis.fetch` or one the caller provides. */
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+/** The fetch openapi-fetch is given for a call: the transport, with the call's retry policy. */
+export type CallFetch = (request: Request) => Promise<Response>;
 
-/** The fetch openapi-fetch is given: the transport, which sends one call's attempts. */
-export type Transport = (request: Request) => Promise<Response>;
-
-/** What the transport needs from the client. */
+/** What the transport needs from the client, resolved once. */
 export interface TransportSettings {
-  fetch: FetchLike;
-  /** Re-signs a request's headers (new nonce and timestamp): the auth middleware's `signHeaders`. */
-  signHeaders: (headers: Headers) => Promise<void>;
-  policy: RetryPolicy;
-  rateLimiter: RateLimiter | undefined;
-  logger: XsiamLogger | undefined;
-  onRequest: ((event: RequestEvent) => void) | undefined;
-  onResponse: ((event: ResponseEvent) => void) | undefined;
+  readonly fetch: FetchLike;
+  /** Sets fresh auth headers (new nonce and timestamp) on a request's headers. */
+  readonly signHeaders: (headers: Headers) => Promise<void>;
+  readonly rateLimiter: RateLimiter | undefined;
+  readonly clock: Clock;
+  /** The logger and the hooks, when there are any. */
+  readonly observers: ObserverSettings | undefined;
   /** Source of jitter for backoff. */
-  random?: () => number;
+  readonly random: () => number;
 }
 
 /** What the transport knew of the call that produced a response. */
@@ -56,39 +43,8 @@ export function callOf(response: Response): CallRecord | undefined {
   return callByResponse.get(response);
 }
 
-// Failures that happen before any byte of the request leaves: safe to retry even for generate.
-const NOTHING_SENT = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
-// TLS handshake failures: the request is written only after the handshake, so nothing was sent.
-const TLS_FAILURE =
-  /^(?:ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/;
-const MAY_HAVE_ACTED = "; not retried, as the service may have acted: check before retrying";
-
-type Outcome =
-  | { response: Response; bytes: Uint8Array }
-  | { failure: Failure; error: unknown; status?: number };
-
-/**
- * What went wrong, from undici's `cause` chain: the first error code (ECONNREFUSED, ENOTFOUND…)
- * if there is one, else the innermost message ("fetch failed" alone says nothing).
- */
-export function reasonOf(error: unknown): { code?: string; reason: string } {
-  let reason = "unknown error";
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string") return { code, reason: code };
-    reason = current.message;
-    current = current.cause;
-  }
-  return { reason };
-}
+// The headers whose values are secrets of the call: what no error body may echo.
+const SECRET_HEADERS = ["authorization", "proxy-authorization", "cookie"] as const;
 
 /** The origin a redirect points to, resolved against the request's URL; never its path or query. */
 function originOf(location: string, base: string): string {
@@ -99,102 +55,82 @@ function originOf(location: string, base: string): string {
   }
 }
 
-/** Per-call retry options: what `apiKeys` methods and `raw` calls pass as `xsiam`. */
-function perCallOptions(request: Request): RetryOptions | undefined {
-  return Object.hasOwn(request, "xsiam") ? (request as { xsiam?: RetryOptions }).xsiam : undefined;
-}
-
 /**
- * The fetch openapi-fetch calls, below the auth middleware. Each attempt waits for the rate
- * limiter, is sent with a timeout, has its whole body read (at most `MAX_RESPONSE_BYTES`), and
- * then `nextStep` decides whether to try again. Redirects are never followed: the API does not
- * redirect, and following one would send the auth headers and the body to wherever it points.
- *
- * A retried request must carry a new signature, and openapi-fetch runs middleware once per
- * call, so the transport re-signs every later attempt itself with the middleware's own
- * `signHeaders`: one signer, and the first attempt is signed exactly once.
+ * The transport: `forPolicy(policy)` is the fetch for calls with that retry policy. Redirects are
+ * never followed: the API does not redirect, and following one would send the auth headers and
+ * the body to wherever it points. Every attempt is signed anew, after its slot.
  */
-export function createTransport(settings: TransportSettings): Transport {
-  const { fetch, signHeaders, rateLimiter, logger, onRequest, onResponse, random = Math.random } = settings;
-  const observed = onRequest !== undefined || onResponse !== undefined || logger?.debug !== undefined;
+export function createTransport(settings: TransportSettings): (policy: RetryPolicy) => CallFetch {
+  const { fetch, signHeaders, rateLimiter, clock, observers, random } = settings;
+  let observer: Promise<Observer> | undefined;
 
-  const report = <T>(hook: ((event: T) => void) | undefined, event: T, name: string) => {
-    try {
-      hook?.(event);
-    } catch (error) {
-      logger?.warn?.(`xsiam: the ${name} hook threw; ignored`, {
-        error: error instanceof Error ? error.message : String(error),
-      });
-    }
-  };
-
-  return async (request) => {
-    const policy = retryPolicy(settings.policy, perCallOptions(request), "xsiam.");
-    const { url, method, headers, signal: callerSignal } = request;
-    const { host, pathname } = new URL(url);
-    const endpoint = endpointOf(pathname);
-    const label = endpoint?.operation ?? `${method} ${pathname}`;
+  return (policy) => async (request) => {
+    const { url, method, headers, signal } = request;
+    const endpoint = endpointOf(url);
     const maxAttempts = policy.maxRetries + 1;
     const body = request.body === null ? undefined : await request.text();
     const init: RequestInit = { method, headers, redirect: "manual" };
     if (body !== undefined) init.body = body;
-    // Every attempt is signed anew: an echo of any of them must be recognised.
+    if (observers && observer === undefined) {
+      observer = import("./observe.js").then((module) => module.createObserver(observers));
+    }
+    const report = observer && (await observer);
+    // Every attempt's secrets: an echo of any of them must be recognised.
     const secrets: string[] = [];
-    let matcher: SecretMatcher | undefined;
-
-    const aborted = (attempts: number, requestSent = false) =>
-      new XsiamAbortError(`${label} was aborted`, {
-        cause: callerSignal.reason,
+    const aborted = (attempts: number) =>
+      new XsiamAbortError(`${endpoint?.operation ?? method} was aborted`, {
+        cause: signal.reason,
         attempts,
         maxAttempts,
-        requestSent,
       });
-    const pause = async (ms: number, attempts: number) => {
-      await sleep(ms, callerSignal).catch(() => {
-        throw aborted(attempts);
-      });
-    };
 
     for (let attempt = 1; ; attempt++) {
       const attempts = { attempts: attempt, maxAttempts };
-      if (attempt > 1) await signHeaders(headers);
       if (rateLimiter) {
-        await rateLimiter.acquire(callerSignal).catch((error: unknown) => {
-          throw callerSignal.aborted ? aborted(attempt - 1) : error;
+        await rateLimiter.acquire(signal).catch((error: unknown) => {
+          throw signal.aborted ? aborted(attempt - 1) : error;
         });
       }
-      if (callerSignal.aborted) throw aborted(attempt - 1);
-      secrets.push(...secretsOf(headers));
-      if (observed) {
-        matcher = secretMatcher(secrets);
-        const event = { method, url, attempt, maxAttempts, headers: redactedHeaders(headers, matcher) };
-        logger?.debug?.(`xsiam: ${method} ${pathname} attempt ${attempt} of ${maxAttempts}`, event);
-        report(onRequest, event, "onRequest");
+      if (signal.aborted) throw aborted(attempt - 1);
+      await signHeaders(headers);
+      for (const name of SECRET_HEADERS) {
+        const value = headers.get(name);
+        if (value !== null) secrets.push(value);
       }
+      report?.request({ method, url, attempt, maxAttempts }, headers, secrets);
       const started = performance.now();
-      const outcome = await send(fetch, url, init, policy.timeoutMs, callerSignal);
-      if (observed && "response" in outcome) {
-        const { status } = outcome.response;
-        const durationMs = Math.round((performance.now() - started) * 10) / 10;
-        const responseHeaders = redactedHeaders(outcome.response.headers, matcher);
-        const event = { method, url, attempt, maxAttempts, status, durationMs, headers: responseHeaders };
-        logger?.debug?.(`xsiam: ${method} ${pathname} answered ${status}`, event);
-        report(onResponse, event, "onResponse");
-      }
-
+      const outcome = await send(fetch, url, init, policy.timeoutMs, signal, clock);
       const result: AttemptResult =
         "response" in outcome
           ? { status: outcome.response.status, retryAfter: outcome.response.headers.get("retry-after") }
           : { failure: outcome.failure };
-      const next = nextStep(result, attempt, policy, endpoint?.idempotent ?? false, random);
-      const what = "status" in result ? String(result.status) : failureReason(outcome);
+      if (report && "response" in outcome) {
+        const { status } = outcome.response;
+        const durationMs = Math.round((performance.now() - started) * 10) / 10;
+        report.response(
+          { method, url, attempt, maxAttempts, status, durationMs },
+          outcome.response.headers,
+          secrets,
+        );
+      }
+      const next = nextStep(result, attempt, policy, endpoint?.idempotent ?? false, random, clock.now());
       if (next.retry) {
-        logger?.warn?.(`xsiam: ${label}: ${what}; retry in ${next.waitMs} ms`, attempts);
-        await pause(next.waitMs, attempt);
+        if (report)
+          report.warn(
+            `${endpoint?.operation ?? method}: ${await what(outcome)}; retry in ${next.waitMs} ms`,
+            attempts,
+          );
+        await sleep(next.waitMs, signal, clock).catch(() => {
+          throw aborted(attempt);
+        });
         continue;
       }
-      if (next.declined) logger?.warn?.(`xsiam: ${label}: ${what}; not retried: ${next.declined}`, attempts);
-
+      if (next.declined && report) {
+        report.warn(
+          `${endpoint?.operation ?? method}: ${await what(outcome)}; not retried: ${next.declined}`,
+          attempts,
+        );
+      }
       if ("response" in outcome) {
         const { response, bytes } = outcome;
         const location =
@@ -203,119 +139,27 @@ export function createTransport(settings: TransportSettings): Transport {
           attempts,
           redirectedTo: location === null ? undefined : originOf(location, url),
         });
-        return buffered(
-          response,
-          response.ok ? bytes : redactedBody(bytes, secrets, endpoint?.mintsKeys ?? false),
-        );
+        if (response.ok) return buffered(response, bytes);
+        const { redactedBody } = await import("./failures.js");
+        return buffered(response, redactedBody(bytes, secrets, endpoint?.mintsKeys ?? false));
       }
-      throw failureError(outcome, { label, host, endpoint, attempts, timeoutMs: policy.timeoutMs, aborted });
+      const { transportFailure } = await import("./failures.js");
+      const { host, pathname } = new URL(url);
+      throw transportFailure(outcome, {
+        label: endpoint?.operation ?? `${method} ${pathname}`,
+        host,
+        endpoint,
+        attempts,
+        timeoutMs: policy.timeoutMs,
+        signal,
+      });
     }
   };
 }
 
-function failureReason(outcome: Outcome): string {
+/** An attempt's result, in a word or two, for a warning: its status, or what went wrong. */
+async function what(outcome: Outcome): Promise<string> {
   if ("response" in outcome) return String(outcome.response.status);
-  return outcome.failure === "timeout" ? "timeout" : reasonOf(outcome.error).reason;
-}
-
-/** The error for an attempt that ended without a response to hand over, and was not retried. */
-function failureError(
-  outcome: Extract<Outcome, { failure: Failure }>,
-  context: {
-    label: string;
-    host: string;
-    endpoint: Endpoint | undefined;
-    attempts: Attempts;
-    timeoutMs: number;
-    aborted: (attempts: number, requestSent: boolean) => XsiamAbortError;
-  },
-): XsiamError {
-  const { label, host, endpoint, attempts } = context;
-  const { failure, error } = outcome;
-  const note = endpoint?.idempotent === false ? MAY_HAVE_ACTED : "";
-  switch (failure) {
-    case "aborted":
-      return context.aborted(attempts.attempts, true);
-    case "too-large": {
-      const problem = `the body exceeds ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB`;
-      if (!endpoint) {
-        return new XsiamNetworkError(`${label}: ${problem}`, {
-          cause: undefined,
-          requestSent: true,
-          ...attempts,
-        });
-      }
-      return new XsiamApiError({
-        status: outcome.status ?? 0,
-        operation: endpoint.operation,
-        problem,
-        attempts,
-      });
-    }
-    case "timeout":
-      return new XsiamTimeoutError(`${label} timed out after ${context.timeoutMs} ms${note}`, {
-        cause: error,
-        timeoutMs: context.timeoutMs,
-        requestSent: true,
-        ...attempts,
-      });
-    case "tls": {
-      const { reason } = reasonOf(error);
-      const hint =
-        reason === "ERR_SSL_WRONG_VERSION_NUMBER"
-          ? "An http server? Use baseUrl with http:// (loopback only)"
-          : "Check the server's certificate, or the proxy in between";
-      return new XsiamNetworkError(
-        `${label}: could not reach ${host}: the TLS handshake failed (${reason}), so nothing was sent`,
-        { cause: error, hint, ...attempts },
-      );
-    }
-    case "not-sent":
-      return new XsiamNetworkError(`${label}: could not reach ${host} (${reasonOf(error).reason})`, {
-        cause: error,
-        ...attempts,
-      });
-    case "network":
-      return new XsiamNetworkError(
-        `${label}: the connection to ${host} failed (${reasonOf(error).reason})${note}`,
-        { cause: error, requestSent: true, ...attempts },
-      );
-  }
-}
-
-/** One attempt: fetch and read the whole body, within `timeoutMs`, unless the caller aborts. */
-async function send(
-  fetch: FetchLike,
-  url: string,
-  init: RequestInit,
-  timeoutMs: number,
-  callerSignal: AbortSignal,
-): Promise<Outcome> {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = Number.isFinite(timeoutMs)
-    ? setTimeout(() => {
-        timedOut = true;
-        controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError"));
-      }, timeoutMs)
-    : undefined;
-  const onAbort = () => controller.abort(callerSignal.reason);
-  callerSignal.addEventListener("abort", onAbort, { once: true });
-  let status: number | undefined;
-  try {
-    const response = await fetch(url, { ...init, signal: controller.signal });
-    status = response.status;
-    return { response, bytes: await readCapped(response) };
-  } catch (error) {
-    if (callerSignal.aborted) return { failure: "aborted", error };
-    if (timedOut) return { failure: "timeout", error };
-    if (error instanceof ResponseTooLarge)
-      return { failure: "too-large", error, ...(status !== undefined && { status }) };
-    const { code } = reasonOf(error);
-    if (code !== undefined && TLS_FAILURE.test(code)) return { failure: "tls", error };
-    return { failure: code !== undefined && NOTHING_SENT.has(code) ? "not-sent" : "network", error };
-  } finally {
-    clearTimeout(timer);
-    callerSignal.removeEventListener("abort", onAbort);
-  }
+  if (outcome.failure === "timeout") return "timeout";
+  return (await import("./failures.js")).reasonOf(outcome.error).reason;
 }

@@ -1,8 +1,8 @@
 import type { SecurityLevel } from "@xsiam-sdk/auth";
+import { described, oneOf, ownCopy } from "@xsiam-sdk/auth/options";
 import { XsiamValidationError } from "../errors.js";
 import type { components } from "../generated/openapi.js";
-import { described, oneOf } from "./describe.js";
-import { ownCopy } from "./own.js";
+import { SECURITY_LEVELS as LEVELS_IN_SPEC } from "../generated/spec-values.js";
 
 type GenerateBody = components["schemas"]["GenerateApiKeyRequest"];
 type DeleteBody = components["schemas"]["DeleteApiKeysRequest"];
@@ -30,7 +30,7 @@ export interface GenerateApiKeyInput {
 }
 
 const GENERATE_FIELDS = ["roles", "securityLevel", "expiration", "comment"] as const;
-const SECURITY_LEVELS: readonly SecurityLevel[] = ["advanced", "standard"];
+const SECURITY_LEVELS: readonly SecurityLevel[] = LEVELS_IN_SPEC;
 const MS_PER_SECOND = 1_000;
 const SNAKE_CASE_HINTS: Record<string, string> = { security_level: "securityLevel" };
 const FIELD_NAME = /^[A-Za-z_$][A-Za-z0-9_$]{0,31}$/;
