@@ -39,8 +39,9 @@ test("the bundle of a createXsiamClient consumer is within the size budget, rota
   // The lazy chunk is real: rotation is not in what loads up front.
   expect(own.total.brotli - own.eager.brotli).toBeGreaterThan(1_000);
   for (const lazy of ["rotate", "failures", "reconcile", "observe"]) {
-    expect(Object.keys(own.modules).some((path) => new RegExp(`/${lazy}-[A-Z0-9]+\\.js$`).test(path)), lazy).toBe(
-      false,
-    );
+    expect(
+      Object.keys(own.modules).some((path) => new RegExp(`/${lazy}-[A-Z0-9]+\\.js$`).test(path)),
+      lazy,
+    ).toBe(false);
   }
 }, 60_000);
