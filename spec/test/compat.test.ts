@@ -68,7 +68,7 @@ const BREAKING: Array<[string, (spec: string) => string, string]> = [
     "narrowing a request enum",
     (spec) =>
       spec.replace(
-        "      enum:\n        - standard\n        - advanced\n",
+        "      enum:\n        - advanced\n        - standard\n",
         "      enum:\n        - advanced\n",
       ),
     "request enum request_data.security_level lost standard (generateApiKey)",

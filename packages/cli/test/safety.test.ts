@@ -457,7 +457,7 @@ describe("signals: Ctrl-C (SIGINT) and SIGTERM at each step", () => {
     });
 
     test("while generate is in flight: it is waited for, then its key deleted", async () => {
-      tenant.faults.inject("generate", { kind: "delay-after", ms: 1_000 });
+      tenant.faults.inject("generate", { kind: "delay-after", ms: 500 });
       const result = await interrupted(signal, "the new key's comment will hold");
       expect(result.code).toBe(code[signal]);
       expect(result.stderr).toMatch(/was stopped at generate .*: new key \d+ was deleted/);
@@ -496,7 +496,7 @@ describe("signals: Ctrl-C (SIGINT) and SIGTERM at each step", () => {
     });
 
     test("while the old key is deleted: the delete is finished, and the rotation with it", async () => {
-      tenant.faults.inject("delete", { kind: "delay-after", ms: 1_000 });
+      tenant.faults.inject("delete", { kind: "delay-after", ms: 500 });
       const result = await interrupted(signal, "5/5 Deleting");
       expect(result.code).toBe(code[signal]);
       const newId = Number(parsedEnv(readFileSync(join(dir, "app.env"), "utf8")).XSIAM_API_KEY_ID);
@@ -566,7 +566,7 @@ describe("signals: Ctrl-C (SIGINT) and SIGTERM at each step", () => {
   });
 
   test("generate: Ctrl-C while generate is in flight deletes the key it made", async () => {
-    tenant.faults.inject("generate", { kind: "delay-after", ms: 1_000 });
+    tenant.faults.inject("generate", { kind: "delay-after", ms: 500 });
     const running = startXsiamKeys(
       ["--credentials", "admin.env", "generate", "--role", "Viewer", "--out", "new.env"],
       {

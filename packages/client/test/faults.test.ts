@@ -1,7 +1,13 @@
 // Every fault the service or the network between can produce, against a fault server on
 // 127.0.0.1: what the client returns or throws, how many attempts reached the server, and that a
 // generate that the service may have acted on is never sent twice.
-import { type FaultServer, faults, getFreePort, startFaultServer } from "@xsiam-sdk/test-support";
+import {
+  createFakeClock,
+  type FaultServer,
+  faults,
+  getFreePort,
+  startFaultServer,
+} from "@xsiam-sdk/test-support";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import {
   type RequestEvent,
@@ -91,31 +97,63 @@ describe("a refused connection (nothing listening)", () => {
   );
 });
 
-describe("retry timing", () => {
-  test("Retry-After in seconds is honoured", async () => {
+/**
+ * A client of the fault server whose waits run on a fake clock: `sent` holds the clock's time
+ * (from the start) at each attempt's send, so that a schedule is asserted exactly.
+ */
+function timedClient(settings: Partial<XsiamClientSettings> = {}) {
+  const clock = createFakeClock();
+  const start = clock.now();
+  const sent: number[] = [];
+  const xsiam = client({
+    clock,
+    timeoutMs: Number.POSITIVE_INFINITY,
+    fetch: (url, init) => {
+      sent.push(clock.now() - start);
+      return fetch(url, init);
+    },
+    ...settings,
+  });
+  return { clock, start, sent, xsiam };
+}
+
+describe("retry timing, on a fake clock", () => {
+  test("Retry-After in seconds is honoured, to the millisecond", async () => {
     server.plan([faults.status(429, "1"), ok.delete]);
-    const started = Date.now();
-    await call.delete(client());
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    const { clock, sent, xsiam } = timedClient();
+    await clock.run(call.delete(xsiam));
+    expect(sent).toEqual([0, 1_000]);
   });
 
-  test("Retry-After as an HTTP date is honoured", async () => {
-    server.plan([faults.status(503, new Date(Date.now() + 1_500).toUTCString()), ok.delete]);
-    const started = Date.now();
-    await call.delete(client());
-    // The date has one-second resolution: at least half a second remained.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+  test("Retry-After as an HTTP date is honoured: until that time, by the client's clock", async () => {
+    const { clock, start, sent, xsiam } = timedClient();
+    const date = new Date(start + 1_500).toUTCString();
+    server.plan([faults.status(503, date), ok.delete]);
+    await clock.run(call.delete(xsiam));
+    // The date has one-second resolution: the wait ends at that second.
+    expect(sent).toEqual([0, Date.parse(date) - start]);
   });
 
-  test("each retry waits for its backoff", async () => {
+  test("each retry waits for its backoff: between half and all of base × 2^(n−1), capped", async () => {
     server.plan([faults.status(503), faults.status(503), faults.status(503), faults.status(503), ok.delete]);
-    await call.delete(client({ maxRetries: 4, retryBaseDelayMs: 100, maxRetryDelayMs: 300 }));
-    const gaps = server.received
-      .slice(1)
-      .map((request, index) => request.at - (server.received[index]?.at ?? 0));
-    // Lower bounds only: a loaded machine can only make the waits longer. retryDelay is tested exactly below.
-    for (const [index, least] of [50, 100, 150, 150].entries())
-      expect(gaps[index]).toBeGreaterThanOrEqual(least);
+    const { clock, sent, xsiam } = timedClient({
+      maxRetries: 4,
+      retryBaseDelayMs: 100,
+      maxRetryDelayMs: 300,
+    });
+    await clock.run(call.delete(xsiam));
+    const gaps = sent.slice(1).map((at, index) => at - (sent[index] ?? 0));
+    const ranges = [
+      [50, 100],
+      [100, 200],
+      [150, 300],
+      [150, 300],
+    ];
+    expect(gaps).toHaveLength(4);
+    gaps.forEach((gap, index) => {
+      expect(gap).toBeGreaterThanOrEqual(ranges[index]?.[0] ?? 0);
+      expect(gap).toBeLessThanOrEqual(ranges[index]?.[1] ?? 0);
+    });
   });
 
   test.each([
@@ -202,15 +240,17 @@ describe("the caller's signal", () => {
     expect(server.received).toHaveLength(1);
   });
 
-  test("aborting while waiting to retry stops the retries", async () => {
+  test("aborting while waiting to retry stops the retries, at once", async () => {
     server.plan([faults.status(503, "1"), ok.delete]);
+    const { clock, start, xsiam } = timedClient();
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 200);
-    const started = Date.now();
-    const error = await rejectionOf(client().apiKeys.delete([1], { signal: controller.signal }));
+    clock.setTimeout(() => controller.abort(), 200);
+    const error = await clock.run(rejectionOf(xsiam.apiKeys.delete([1], { signal: controller.signal })));
     expect(error).toBeInstanceOf(XsiamAbortError);
     expect(error).toMatchObject({ attempts: 1 });
-    expect(Date.now() - started).toBeLessThan(900);
+    // Stopped when the signal aborted, 800 ms before the retry was due; no timer is left behind.
+    expect(clock.now() - start).toBe(200);
+    expect(clock.pending()).toBe(0);
     expect(server.received).toHaveLength(1);
   });
 

@@ -1,4 +1,4 @@
-import { faults, startFaultServer } from "@xsiam-sdk/test-support";
+import { createFakeClock, faults, startFaultServer } from "@xsiam-sdk/test-support";
 import { describe, expect, test } from "vitest";
 import { createRateLimiter, createXsiamClient, XsiamValidationError } from "../src/index.js";
 
@@ -13,44 +13,45 @@ function busiestSecond(arrivals: number[]): number {
   return most;
 }
 
-test("200 calls fired at once with rateLimit 10/s: at most 10 in any second, none lost, all resolve", async () => {
+// The limiter lets a request through one window (1 s) plus its jitter margin (100 ms) after the
+// one `requestsPerSecond` places before it: the schedule below, on a fake clock.
+const SLOT_MS = 1_100;
+
+test("200 calls fired at once with rateLimit 10/s: ten per window, in order, on exactly the limiter's schedule", async () => {
   const server = await startFaultServer();
   server.plan([], faults.json(200, { reply: { update_count: 1 } }));
-  // When each request was sent: onRequest runs right before fetch. The server's own arrival times
-  // are not used for the windows: it shares this test's event loop, so under load it records
-  // arrivals in bursts whenever the loop gets time, whatever the client did.
-  const sent: number[] = [];
+  const clock = createFakeClock();
+  const start = clock.now();
+  // Each request as it is sent, on the clock the client waits on: which call, and when.
+  const sent: Array<[id: number, at: number]> = [];
   try {
     const xsiam = createXsiamClient({
       baseUrl: server.url,
       apiKey: "k",
       apiKeyId: 1,
       rateLimit: 10,
-      onRequest: () => sent.push(Date.now()),
+      clock,
+      timeoutMs: Number.POSITIVE_INFINITY,
+      fetch: (url, init) => {
+        sent.push([JSON.parse(String(init.body)).request_data.filters[0].value[0], clock.now() - start]);
+        return fetch(url, init);
+      },
     });
-    const started = Date.now();
-    const results = await Promise.all(
-      Array.from({ length: 200 }, (_, index) => xsiam.apiKeys.delete([index + 1])),
+    const results = await clock.run(
+      Promise.all(Array.from({ length: 200 }, (_, index) => xsiam.apiKeys.delete([index + 1]))),
     );
-    const elapsed = Date.now() - started;
     expect(results).toHaveLength(200);
     expect(results.every((result) => result.updateCount === 1)).toBe(true);
     expect(server.received).toHaveLength(200);
-    const ids = server.received.map((request) => JSON.parse(request.body).request_data.filters[0].value[0]);
-    expect(new Set(ids).size).toBe(200);
-    // Served in the order they were called: call n goes out in window floor((n - 1) / 10), and the
-    // ten let through together may reach the server in any order.
-    const windows = ids.map((id: number) => Math.floor((id - 1) / 10));
-    expect(windows).toEqual([...windows].sort((a, b) => a - b));
-    expect(sent).toHaveLength(200);
-    expect(busiestSecond(sent)).toBeLessThanOrEqual(10);
-    // 19 waits of a window plus the jitter margin (1.1 s): about 21 seconds, not much more.
-    expect(elapsed).toBeGreaterThanOrEqual(20_900);
-    expect(elapsed).toBeLessThan(28_000);
+    // In the order they were called, ten at once, every 1.1 s, twenty times (21 s of fake time).
+    expect(sent).toEqual(
+      Array.from({ length: 200 }, (_, index) => [index + 1, Math.floor(index / 10) * SLOT_MS]),
+    );
+    expect(busiestSecond(sent.map(([, at]) => at))).toBe(10);
   } finally {
     await server.close();
   }
-}, 40_000);
+});
 
 test("the window check itself catches a burst", () => {
   expect(busiestSecond([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 999])).toBe(11);
@@ -62,30 +63,26 @@ describe("createRateLimiter", () => {
     const server = await startFaultServer();
     server.plan([], faults.json(200, { reply: { update_count: 1 } }));
     try {
-      const tenant = createRateLimiter(2);
+      const clock = createFakeClock();
+      const start = clock.now();
+      const tenant = createRateLimiter(2, { clock });
       const sent: number[] = [];
-      const onRequest = () => sent.push(Date.now());
-      const a = createXsiamClient({
+      const onRequest = () => sent.push(clock.now() - start);
+      const settings = {
         baseUrl: server.url,
-        apiKey: "a",
-        apiKeyId: 1,
         rateLimit: tenant,
+        clock,
+        timeoutMs: Number.POSITIVE_INFINITY,
         onRequest,
-      });
-      const b = createXsiamClient({
-        baseUrl: server.url,
-        apiKey: "b",
-        apiKeyId: 2,
-        rateLimit: tenant,
-        onRequest,
-      });
-      await Promise.all([a, b, a, b, a, b].map((xsiam) => xsiam.apiKeys.delete([1])));
-      expect(busiestSecond(sent)).toBeLessThanOrEqual(2);
-      expect(server.received.at(-1)?.at ?? 0).toBeGreaterThanOrEqual((server.received[0]?.at ?? 0) + 2_000);
+      };
+      const a = createXsiamClient({ ...settings, apiKey: "a", apiKeyId: 1 });
+      const b = createXsiamClient({ ...settings, apiKey: "b", apiKeyId: 2 });
+      await clock.run(Promise.all([a, b, a, b, a, b].map((xsiam) => xsiam.apiKeys.delete([1]))));
+      expect(sent).toEqual([0, 0, SLOT_MS, SLOT_MS, 2 * SLOT_MS, 2 * SLOT_MS]);
     } finally {
       await server.close();
     }
-  }, 20_000);
+  });
 
   test("rateLimit: false sends at once", async () => {
     const server = await startFaultServer();
@@ -122,15 +119,35 @@ describe("createRateLimiter", () => {
 });
 
 test("a waiter that aborts leaves the queue, and the ones behind move up", async () => {
-  const limiter = createRateLimiter(1);
+  const clock = createFakeClock();
+  const start = clock.now();
+  const limiter = createRateLimiter(1, { clock });
   await limiter.acquire();
   const controller = new AbortController();
   const abandoned = limiter.acquire(controller.signal);
-  const next = limiter.acquire();
+  const next = limiter.acquire().then(() => clock.now() - start);
   controller.abort();
   await expect(abandoned).rejects.toMatchObject({ name: "XsiamAbortError" });
-  const started = Date.now();
-  await next;
-  // It takes the first free place (about a second after the first), not a second later still.
-  expect(Date.now() - started).toBeLessThan(1_500);
+  // It takes the first free place, one slot after the first, not a slot later still.
+  expect(await clock.run(next)).toBe(SLOT_MS);
+  expect(clock.pending()).toBe(0);
+});
+
+test("a limiter nobody waits on holds no timer", async () => {
+  const clock = createFakeClock();
+  const limiter = createRateLimiter(2, { clock });
+  await limiter.acquire();
+  await limiter.acquire();
+  const controller = new AbortController();
+  const waiting = limiter.acquire(controller.signal);
+  expect(clock.pending()).toBe(1);
+  controller.abort();
+  await expect(waiting).rejects.toMatchObject({ name: "XsiamAbortError" });
+  expect(clock.pending()).toBe(0);
+});
+
+test("a clock that is not one is refused", () => {
+  expect(() => createRateLimiter(10, { clock: { now: () => 0 } as never })).toThrow(
+    expect.objectContaining({ field: "clock" }),
+  );
 });

@@ -1,4 +1,5 @@
 export { type BundleOptions, type BundleSize, type Bytes, consumerBundleSize } from "./bundle-size.js";
+export { createFakeClock, type FakeClock } from "./fake-clock.js";
 export { type Fault, type FaultServer, faults, startFaultServer } from "./faults.js";
 export { runJsonScript } from "./json-script.js";
 export { type LimitedServer, startLimitedServer } from "./limited-server.js";
@@ -9,4 +10,4 @@ export { isRunning, type PrismMock, type StartPrismOptions, specFile, startPrism
 export type { PrismContext } from "./prism-setup.js";
 export { type RedisServer, startRedis } from "./redis.js";
 export { type ReceivedRequest, startServer, type TestServer } from "./server.js";
-export { copyWorkspace, repositoryRoot } from "./workspace-copy.js";
+export { copyWorkspace, repositoryRoot, seedTurboCache } from "./workspace-copy.js";

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { getFreePort } from "./ports.js";
@@ -99,12 +100,21 @@ async function launch(spec: string, port: number, startTimeoutMs: number): Promi
   throw new Error(`Prism did not answer on ${url} within ${startTimeoutMs} ms:\n${output}`);
 }
 
-/** Whether a process with this id is still running. */
+/**
+ * Whether a process with this id is still running. A zombie (exited, and not yet reaped by its new
+ * parent, which in a container may be slow to do it) is not: signal 0 reaches it all the same.
+ */
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (name) state …"; the name may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true;
   }
 }

@@ -64,3 +64,19 @@ export function copyWorkspace(prefix = "xsiam-workspace-"): string {
   );
   return work;
 }
+
+/**
+ * Gives a copy of the workspace the repository's turbo cache (hard links where the file system
+ * takes them), so that a test that runs the pipeline in it rebuilds only what the test changed:
+ * the build before the tests filled that cache. `to` is the copy's cache folder.
+ */
+export function seedTurboCache(to: string): void {
+  const from = join(repositoryRoot, ".turbo/cache");
+  if (!existsSync(from)) return;
+  mkdirSync(dirname(to), { recursive: true });
+  try {
+    execFileSync("cp", ["-al", from, to], { stdio: "ignore" });
+  } catch {
+    cpSync(from, to, { recursive: true });
+  }
+}

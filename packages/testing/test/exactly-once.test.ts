@@ -21,11 +21,12 @@ const DELAY_MS = 1_000;
 let tenant: FakeTenant;
 /** Every key the tenants minted (from their replies) and their root keys: none may reach an error. */
 const minted = new Set<string>();
-const errors: unknown[] = [];
 const counts = { calls: 0, faultsInjected: 0, failures: 0, orphans: 0 };
 
 async function start(options: FakeTenantOptions = {}): Promise<FakeTenant> {
   tenant = await createFakeTenant({
+    // The limit is not what is tested here (a 429 is injected as a fault): without it, calls go at once.
+    rateLimit: false,
     onExchange: ({ operation, status, responseBody }) => {
       if (operation === "generate" && status === 200)
         minted.add((responseBody as { reply: { key: string } }).reply.key);
@@ -40,7 +41,12 @@ afterAll(() => {
   console.log(`exactly-once: ${JSON.stringify(counts)}`);
 });
 
-const settings: Partial<XsiamClientSettings> = { timeoutMs: TIMEOUT_MS, retryBaseDelayMs: 20 };
+// Only a delayed reply needs the short timeout: elsewhere a loaded machine must never make a reply
+// miss it (the client could then give up on a request the tenant has not read yet, which is what
+// "act later" is about, not this file).
+const settings: Partial<XsiamClientSettings> = { timeoutMs: 30_000, retryBaseDelayMs: 20, rateLimit: false };
+const settingsFor = (fault: Fault): Partial<XsiamClientSettings> =>
+  fault.kind === "delay-after" ? { ...settings, timeoutMs: TIMEOUT_MS } : settings;
 const input = { roles: ["Viewer"], comment: "nightly export" };
 
 /** Runs calls, keeping what each one came to. */
@@ -52,7 +58,16 @@ async function run(calls: Array<() => Promise<GeneratedApiKey>>) {
     result.status === "rejected" ? [result.reason as unknown] : [],
   );
   counts.failures += failed.length;
-  errors.push(...failed);
+  // No error holds a key the tenant minted, or the root key, in any printed form.
+  for (const error of failed) {
+    expect(error).toBeInstanceOf(XsiamError);
+    const printed = [
+      String(error),
+      JSON.stringify(error),
+      inspect(error, { depth: 10, showHidden: true }),
+    ].join("\n");
+    for (const key of minted) expect(printed).not.toContain(key);
+  }
   return { held, failed };
 }
 
@@ -84,7 +99,7 @@ const FAULTS: Array<[string, Fault]> = [
 describe.each(FAULTS)("%s", (_label, fault) => {
   test("sequentially, 6 times: each call gets its key, and no other key is left", async () => {
     await start();
-    const xsiam = clientOf(tenant, tenant.rootKey, settings);
+    const xsiam = clientOf(tenant, tenant.rootKey, settingsFor(fault));
     const held: GeneratedApiKey[] = [];
     for (let call = 0; call < 6; call++) {
       tenant.faults.inject("generate", fault);
@@ -98,7 +113,7 @@ describe.each(FAULTS)("%s", (_label, fault) => {
 
   test("20 identical calls at once, 8 of them hit: 0 orphans, 0 duplicates, 0 callers' keys deleted", async () => {
     await start();
-    const xsiam = clientOf(tenant, tenant.rootKey, settings);
+    const xsiam = clientOf(tenant, tenant.rootKey, settingsFor(fault));
     tenant.faults.inject("generate", fault, { calls: [1, 3, 4, 7, 10, 12, 15, 19] });
     counts.faultsInjected += 8;
     const { held, failed } = await run(Array.from({ length: 20 }, () => () => xsiam.apiKeys.generate(input)));
@@ -237,18 +252,4 @@ test("the flow Prism cannot run: generate, list shows it, delete, list does not"
   expect(await xsiam.apiKeys.delete([id])).toEqual({ updateCount: 1 });
   expect(await xsiam.apiKeys.list({ roles: ["Viewer"] })).toEqual([]);
   expect(await xsiam.apiKeys.get(id)).toBeUndefined();
-});
-
-test("no error above holds a key the tenant minted, or the root key", () => {
-  expect(errors.length).toBeGreaterThan(10);
-  expect(minted.size).toBeGreaterThan(50);
-  for (const error of errors) {
-    expect(error).toBeInstanceOf(XsiamError);
-    const printed = [
-      String(error),
-      JSON.stringify(error),
-      inspect(error, { depth: 10, showHidden: true }),
-    ].join("\n");
-    for (const key of minted) expect(printed).not.toContain(key);
-  }
 });

@@ -66,6 +66,11 @@ type Scenario = {
   stop: (typeof STOPS)[number];
 };
 
+/**
+ * Every step × every fault × every hand-over outcome × a stop at every step (or none). A fault that
+ * goes on from then on is tried without a stop: what a stop does does not depend on how long the
+ * service keeps failing, and the product of both would double the runs for nothing.
+ */
 function* scenarios(): Generator<Scenario> {
   for (const handOver of HAND_OVERS) {
     for (const stop of STOPS) {
@@ -78,7 +83,10 @@ function* scenarios(): Generator<Scenario> {
       };
       for (const fault of FAULTS)
         for (const target of TARGETS)
-          for (const persistence of PERSISTENCE) yield { fault, target, persistence, handOver, stop };
+          for (const persistence of PERSISTENCE) {
+            if (persistence === "once" || stop === undefined)
+              yield { fault, target, persistence, handOver, stop };
+          }
     }
   }
 }
@@ -223,7 +231,7 @@ test("rotate() keeps the invariant under every fault, hand-over outcome and stop
   );
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
-    `rotate sweep: ${all.length} runs (${FAULTS.length} faults × ${TARGETS.length} steps × ${PERSISTENCE.length} + no fault, × ${HAND_OVERS.length} hand-over outcomes × ${STOPS.length} stop points), ${violations.length} violations, ${seconds} s`,
+    `rotate sweep: ${all.length} runs (${FAULTS.length} faults × ${TARGETS.length} steps, and no fault, × ${HAND_OVERS.length} hand-over outcomes × ${STOPS.length} stop points; each fault also from then on, without a stop), ${violations.length} violations, ${seconds} s`,
   );
   expect(violations).toEqual([]);
 }, 120_000);

@@ -117,10 +117,17 @@ export async function findMinted(
     const { updateCount } = await finder.delete(only.id);
     if (updateCount === 0) {
       const still = await finder.list({ ids: [only.id] }).then(
-        (keys) => keys.some((key) => key.id === only.id),
-        () => true,
+        (keys) => (keys.some((key) => key.id === only.id) ? "yes" : "no"),
+        () => "unknown" as const,
       );
-      if (still) return { kind: "left", id: only.id, reason: "the service deleted nothing" };
+      if (still === "yes") return { kind: "left", id: only.id, reason: "the service deleted nothing" };
+      if (still === "unknown") {
+        return {
+          kind: "left",
+          id: only.id,
+          reason: "the delete answered 0 and the key could not be looked up: it may be gone already",
+        };
+      }
     }
     return { kind: "deleted", id: only.id };
   } catch (error) {

@@ -53,7 +53,8 @@ export function refuseUnknownFields(
   hints: Readonly<Record<string, string>> = {},
 ): void {
   for (const field of Object.keys(value)) {
-    if (known.includes(field)) continue;
+    // A field set to undefined is no field (JSON leaves it out); a misspelt one with a value is refused.
+    if (known.includes(field) || (value as Record<string, unknown>)[field] === undefined) continue;
     const meant = hints[field] ?? (known.includes(camelCased(field)) ? camelCased(field) : undefined);
     const shown = FIELD_NAME.test(field)
       ? `${prefix}${field}`
@@ -130,7 +131,10 @@ export function generateBody(input: GenerateApiKeyInput, now: number = Date.now(
     throw new XsiamValidationError("input", `must be an object (got ${described(input)})`);
   }
   for (const field of Object.keys(input)) {
-    if (!(GENERATE_FIELDS as readonly string[]).includes(field)) {
+    if (
+      !(GENERATE_FIELDS as readonly string[]).includes(field) &&
+      (input as unknown as Record<string, unknown>)[field] !== undefined
+    ) {
       const suggestion = SNAKE_CASE_HINTS[field];
       // A name is shown only if it looks like one: anything else may be a key in the wrong place.
       const shown = FIELD_NAME.test(field) ? field : `input (a field named by ${described(field)})`;
@@ -238,7 +242,10 @@ export function checkedFilter(filter: ApiKeyFilter | undefined): CheckedFilter {
     throw new XsiamValidationError("filter", `must be an object (got ${described(filter)})`);
   }
   for (const field of Object.keys(filter)) {
-    if (!(FILTER_FIELDS as readonly string[]).includes(field)) {
+    if (
+      !(FILTER_FIELDS as readonly string[]).includes(field) &&
+      (filter as unknown as Record<string, unknown>)[field] !== undefined
+    ) {
       const shown = FIELD_NAME.test(field)
         ? `filter.${field}`
         : `filter (a field named by ${described(field)})`;
