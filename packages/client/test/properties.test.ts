@@ -17,10 +17,14 @@ import {
 import { recordingFetch } from "./helpers.js";
 
 const prismUrl: PrismContext["prismUrl"] = inject("prismUrl");
+// A fixed seed: the counts below (both sides of each property reached) hold on every run, so CI
+// cannot fail on an unlucky draw. FC_SEED=<n> explores other inputs; a failure prints its seed.
+const seed = Number(process.env.FC_SEED ?? 20_2612);
+fc.configureGlobal({ seed });
 const DAY = 86_400_000;
 const tried = { generateInputs: 0, deleteInputs: 0, listFilters: 0, clientOptions: 0 };
 afterAll(() => {
-  console.log(`property runs: ${JSON.stringify(tried)}`);
+  console.log(`property runs (seed ${seed}): ${JSON.stringify(tried)}`);
 });
 
 // One call, bounded: a hang would fail the property through the timeout.
@@ -240,41 +244,51 @@ const clientOptions = fc.record(
   },
   { requiredKeys: ["connection", "apiKey", "apiKeyId"] },
 );
+const validClientOptions = fc.record({
+  connection: fc.constant({ baseUrl: prismUrl }),
+  apiKey: fc.stringMatching(/^[!-~]{1,128}$/),
+  apiKeyId: fc.integer({ min: 1 }),
+  securityLevel: fc.constantFrom("standard", "advanced"),
+}) as fc.Arbitrary<Record<string, unknown> & { connection: unknown }>;
 
 test("client options: a typed error at construction, or a client whose requests the mock accepts", async () => {
   let working = 0;
   await fc.assert(
-    fc.asyncProperty(clientOptions, async ({ connection, ...settings }) => {
-      tried.clientOptions++;
-      const recorder = recordingFetch();
-      let xsiam: ReturnType<typeof createXsiamClient>;
-      try {
-        xsiam = createXsiamClient({
-          ...settings,
-          ...(connection as object),
-          fetch: recorder.fetch,
-        } as XsiamClientOptions);
-      } catch (error) {
-        if (!(error instanceof XsiamValidationError || error instanceof XsiamAuthError)) {
-          throw new Error(`expected a typed error, got ${String(error)}`, { cause: error });
+    // One in four is valid in every field, so the accepting side is reached on any seed.
+    fc.asyncProperty(
+      fc.oneof({ weight: 1, arbitrary: validClientOptions }, { weight: 3, arbitrary: clientOptions }),
+      async ({ connection, ...settings }) => {
+        tried.clientOptions++;
+        const recorder = recordingFetch();
+        let xsiam: ReturnType<typeof createXsiamClient>;
+        try {
+          xsiam = createXsiamClient({
+            ...settings,
+            ...(connection as object),
+            fetch: recorder.fetch,
+          } as XsiamClientOptions);
+        } catch (error) {
+          if (!(error instanceof XsiamValidationError || error instanceof XsiamAuthError)) {
+            throw new Error(`expected a typed error, got ${String(error)}`, { cause: error });
+          }
+          return;
         }
-        return;
-      }
-      if (xsiam.baseUrl !== prismUrl) return;
-      working++;
-      try {
-        await xsiam.apiKeys.delete([1], bounded);
-      } catch (error) {
-        throw new Error(
-          `a valid client's request was refused: ${error instanceof XsiamError ? error.message : String(error)}`,
-          {
-            cause: error,
-          },
-        );
-      }
-      expect(recorder.requests).toHaveLength(1);
-    }),
+        if (xsiam.baseUrl !== prismUrl) return;
+        working++;
+        try {
+          await xsiam.apiKeys.delete([1], bounded);
+        } catch (error) {
+          throw new Error(
+            `a valid client's request was refused: ${error instanceof XsiamError ? error.message : String(error)}`,
+            {
+              cause: error,
+            },
+          );
+        }
+        expect(recorder.requests).toHaveLength(1);
+      },
+    ),
     { numRuns: 300 },
   );
-  expect(working).toBeGreaterThan(5);
+  expect(working).toBeGreaterThan(30);
 }, 120_000);
