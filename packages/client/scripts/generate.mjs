@@ -9,6 +9,8 @@
 //   node scripts/generate.mjs                 write the file
 //   node scripts/generate.mjs --check         exit 1 if the committed file differs from what the spec generates
 //   --spec <file> --out <file>                other paths (the drift test uses temporary copies)
+//
+// The drift test calls generateClientFiles() itself, rather than this script once per case.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
@@ -18,26 +20,63 @@ import openapiTS, { astToString, COMMENT_HEADER } from "openapi-typescript";
 import { parse } from "yaml";
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const { values } = parseArgs({
-  options: {
-    check: { type: "boolean", default: false },
-    spec: { type: "string", default: createRequire(import.meta.url).resolve("@xsiam-sdk/spec/openapi.yaml") },
-    out: { type: "string", default: resolve(packageDir, "src/generated/openapi.ts") },
-  },
-});
-const specFile = resolve(values.spec);
-const outFile = resolve(values.out);
+const defaultSpec = () => createRequire(import.meta.url).resolve("@xsiam-sdk/spec/openapi.yaml");
+const defaultOut = resolve(packageDir, "src/generated/openapi.ts");
 
-const ast = await openapiTS(pathToFileURL(specFile), {
-  rootTypes: true,
-  emptyObjectsUnknown: true,
-  silent: true,
-});
-const generated = `${COMMENT_HEADER}${astToString(ast)}`;
-const spec = await readFile(specFile);
-const specCopy = join(dirname(outFile), "openapi.yaml");
-const valuesFile = join(dirname(outFile), "spec-values.ts");
-const values_ = specValues(parse(spec.toString("utf8")));
+/**
+ * Writes the generated files beside `out` (or, with `check`, compares them with what is there).
+ * Exit status 0 or 1 and what the script prints.
+ */
+export async function generateClientFiles({
+  spec: specPath = defaultSpec(),
+  out = defaultOut,
+  check = false,
+} = {}) {
+  const specFile = resolve(specPath);
+  const outFile = resolve(out);
+  const ast = await openapiTS(pathToFileURL(specFile), {
+    rootTypes: true,
+    emptyObjectsUnknown: true,
+    silent: true,
+  });
+  const generated = `${COMMENT_HEADER}${astToString(ast)}`;
+  const spec = await readFile(specFile);
+  const specCopy = join(dirname(outFile), "openapi.yaml");
+  const valuesFile = join(dirname(outFile), "spec-values.ts");
+  const values = specValues(parse(spec.toString("utf8")));
+
+  if (!check) {
+    await mkdir(dirname(outFile), { recursive: true });
+    await writeFile(outFile, generated);
+    await writeFile(valuesFile, values);
+    await writeFile(specCopy, spec);
+    return {
+      status: 0,
+      stdout: `generated ${relative(process.cwd(), outFile)} from ${relative(process.cwd(), specFile)}\n`,
+      stderr: "",
+    };
+  }
+
+  const committed = await readFile(outFile, "utf8").catch(() => undefined);
+  const committedValues = await readFile(valuesFile, "utf8").catch(() => undefined);
+  const copied = await readFile(specCopy).catch(() => undefined);
+  if (committed === generated && committedValues === values && copied?.equals(spec)) {
+    return {
+      status: 0,
+      stdout: `${relative(process.cwd(), outFile)} is up to date with ${relative(process.cwd(), specFile)}\n`,
+      stderr: "",
+    };
+  }
+  const stderr =
+    committed === undefined
+      ? `${outFile} is missing; run \`pnpm generate\`\n`
+      : committed !== generated
+        ? `${outFile} differs from what ${specFile} generates; run \`pnpm generate\` and commit the result\n`
+        : committedValues !== values
+          ? `${valuesFile} differs from what ${specFile} generates; run \`pnpm generate\` and commit the result\n`
+          : `${specCopy} is not a copy of ${specFile}; run \`pnpm generate\` and commit the result\n`;
+  return { status: 1, stdout: "", stderr };
+}
 
 /** The values the client checks at run time, as a TypeScript module. */
 function specValues(document) {
@@ -72,33 +111,20 @@ export const FILTER_OPERATORS = ${literal(filters)} as const;
 `;
 }
 
-if (!values.check) {
-  await mkdir(dirname(outFile), { recursive: true });
-  await writeFile(outFile, generated);
-  await writeFile(valuesFile, values_);
-  await writeFile(specCopy, spec);
-  process.stdout.write(
-    `generated ${relative(process.cwd(), outFile)} from ${relative(process.cwd(), specFile)}\n`,
-  );
-  process.exit(0);
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      check: { type: "boolean", default: false },
+      spec: { type: "string" },
+      out: { type: "string" },
+    },
+  });
+  const result = await generateClientFiles({
+    check: values.check,
+    ...(values.spec === undefined ? {} : { spec: values.spec }),
+    ...(values.out === undefined ? {} : { out: values.out }),
+  });
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exit(result.status);
 }
-
-const committed = await readFile(outFile, "utf8").catch(() => undefined);
-const committedValues = await readFile(valuesFile, "utf8").catch(() => undefined);
-const copied = await readFile(specCopy).catch(() => undefined);
-if (committed === generated && committedValues === values_ && copied?.equals(spec)) {
-  process.stdout.write(
-    `${relative(process.cwd(), outFile)} is up to date with ${relative(process.cwd(), specFile)}\n`,
-  );
-  process.exit(0);
-}
-process.stderr.write(
-  committed === undefined
-    ? `${outFile} is missing; run \`pnpm generate\`\n`
-    : committed !== generated
-      ? `${outFile} differs from what ${specFile} generates; run \`pnpm generate\` and commit the result\n`
-      : committedValues !== values_
-        ? `${valuesFile} differs from what ${specFile} generates; run \`pnpm generate\` and commit the result\n`
-        : `${specCopy} is not a copy of ${specFile}; run \`pnpm generate\` and commit the result\n`,
-);
-process.exit(1);
