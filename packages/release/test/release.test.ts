@@ -1,13 +1,26 @@
-// The release flow, for real: changesets versions and publishes both packages to a Verdaccio
-// registry on 127.0.0.1, then a project outside the workspace installs @xsiam-sdk/client with
-// plain npm and uses it from ESM, CommonJS and TypeScript (node16 and bundler resolution).
+// The release flow, for real: changesets versions the packages together, `pnpm release` gates on
+// build, lint and typecheck and publishes them to a Verdaccio registry on 127.0.0.1, then a project
+// outside the workspace installs @xsiam-sdk/client with plain npm and uses it from ESM, CommonJS
+// and TypeScript (node16 and bundler resolution).
+//
+// Versioning and publishing run on two copies of the repository. The publish copy starts from the
+// repository's turbo cache, which `pnpm test` filled with every build, lint and typecheck before
+// any test ran: its gate restores them instead of running them all again, which a bumped copy
+// could not do (a package's version is part of every task's hash). Without that cache the gate
+// runs in full, and the test only takes longer.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { copyWorkspace, getFreePort, type PrismMock, startPrism } from "@xsiam-sdk/test-support";
+import {
+  copyWorkspace,
+  getFreePort,
+  type PrismMock,
+  seedTurboCache,
+  startPrism,
+} from "@xsiam-sdk/test-support";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
 
@@ -25,6 +38,7 @@ let workspace: string;
 let consumer: string;
 let version: string;
 const timings: Record<string, number> = {};
+let restored = "not run";
 
 async function timed<T>(step: string, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -81,45 +95,51 @@ beforeAll(async () => {
 afterAll(async () => {
   registry?.process.kill("SIGTERM");
   await prism?.stop();
-  console.log(`release round trip, ms per step: ${JSON.stringify(timings)}`);
+  console.log(
+    `release round trip, ms per step: ${JSON.stringify(timings)}; gate tasks from the cache: ${restored}`,
+  );
 });
 
 describe.sequential("release round trip", () => {
   test("pnpm version-packages applies a changeset to both packages together", async () => {
-    workspace = copyWorkspace("xsiam-release-");
+    const versioned = copyWorkspace("xsiam-version-");
     writeFileSync(
-      join(workspace, ".changeset/release-round-trip.md"),
+      join(versioned, ".changeset/release-round-trip.md"),
       '---\n"@xsiam-sdk/client": patch\n---\n\nRound trip.\n',
     );
-    const before = JSON.parse(readFileSync(join(workspace, "packages/client/package.json"), "utf8"))
-      .version as string;
-    await timed("version", () => run("pnpm", ["version-packages"], { cwd: workspace }));
     const read = (name: string) =>
-      JSON.parse(readFileSync(join(workspace, `packages/${name}/package.json`), "utf8"));
-    version = read("client").version;
-    expect(version).not.toBe(before);
-    expect(read("auth").version).toBe(version);
-    expect(readFileSync(join(workspace, "packages/client/CHANGELOG.md"), "utf8")).toContain("Round trip.");
+      JSON.parse(readFileSync(join(versioned, `packages/${name}/package.json`), "utf8"));
+    const before = read("client").version as string;
+    await timed("version", () => run("pnpm", ["version-packages"], { cwd: versioned }));
+    const bumped = read("client").version as string;
+    expect(bumped).not.toBe(before);
+    expect(read("auth").version).toBe(bumped);
+    expect(readFileSync(join(versioned, "packages/client/CHANGELOG.md"), "utf8")).toContain("Round trip.");
     // The spec as released becomes the baseline that check:spec-compat compares later edits with.
-    expect(JSON.parse(readFileSync(join(workspace, "spec/baseline/release.json"), "utf8"))).toEqual({
-      "@xsiam-sdk/client": version,
+    expect(JSON.parse(readFileSync(join(versioned, "spec/baseline/release.json"), "utf8"))).toEqual({
+      "@xsiam-sdk/client": bumped,
     });
-    expect(readFileSync(join(workspace, "spec/baseline/openapi.yaml"), "utf8")).toBe(
-      readFileSync(join(workspace, "spec/openapi.yaml"), "utf8"),
+    expect(readFileSync(join(versioned, "spec/baseline/openapi.yaml"), "utf8")).toBe(
+      readFileSync(join(versioned, "spec/openapi.yaml"), "utf8"),
     );
     expect(
-      readdirSync(join(workspace, ".changeset")).filter(
+      readdirSync(join(versioned, ".changeset")).filter(
         (file) => file.endsWith(".md") && file !== "README.md",
       ),
     ).toEqual([]);
   }, 120_000);
 
   test("pnpm release builds and publishes the packages to the registry", async () => {
+    workspace = copyWorkspace("xsiam-release-");
+    seedTurboCache(join(workspace, ".turbo/cache"));
+    version = JSON.parse(readFileSync(join(workspace, "packages/client/package.json"), "utf8")).version;
     const env = { ...process.env, npm_config_registry: registry.url, npm_config_userconfig: npmrc };
     const { stdout, stderr } = await timed("release", () =>
       run("pnpm", ["release"], { cwd: workspace, env }),
     );
     expect(stdout + stderr).toContain("packages published successfully");
+    const gate = /Cached:\s+(\d+) cached, (\d+) total/.exec(stdout);
+    restored = gate ? `${gate[1]} of ${gate[2]}` : "unknown";
     for (const name of ["auth", "client", "testing", "cli", "rate-limit-redis"]) {
       const packument = (await (await fetch(`${registry.url}@xsiam-sdk%2f${name}`)).json()) as {
         "dist-tags": Record<string, string>;
