@@ -1,5 +1,5 @@
 // Settings every package's vitest config starts from. Each run also writes a JSON report to
-// test-results/vitest.json, which turbo caches and scripts/test-totals.mjs adds up across packages.
+// test-results/vitest.json, which turbo caches and scripts/test.mjs (`pnpm test`) adds up across packages.
 import type { ViteUserConfig } from "vitest/config";
 
 export const sharedTestConfig = {

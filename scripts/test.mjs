@@ -1,52 +1,88 @@
 #!/usr/bin/env node
-// `pnpm test`: runs every package's tests, lint, type check, generated-types drift check and the
-// spec compatibility gate through turbo (all of them, even after a failure), then adds up the
-// vitest JSON reports and prints the totals as the last line: `N passed, N failed`. A failed
-// check outside vitest counts as one failure.
-// Three tasks at a time: the suites start servers, browsers and other runtimes, and several
-// check timing, so packing more onto a small machine only adds contention.
-import { spawnSync } from "node:child_process";
+// `pnpm test`: every package's tests, lint, type check, generated-types drift check and the spec
+// compatibility gate, through turbo (all of them, even after a failure); then it adds up the vitest
+// JSON reports and prints the totals as the last line: `N passed, N failed`. A failed check
+// outside vitest counts as one failure.
+//
+// In two phases, so that a small machine is never idle on the way: first every build, lint, type
+// check, drift check and compatibility gate in one turbo run (short tasks, scheduled by the graph
+// on every core; they also fill the turbo cache that the release test's gate restores from), then
+// the test suites, three at a time, the longest first. A single turbo run of everything scheduled
+// ready tasks in graph order, which on 2 cores started the longest suites last and left the end of
+// the run to one of them. Each suite still goes through turbo (its cache, its inputs); extra
+// arguments (`--force`, `--summarize`) go to every turbo run.
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const extra = process.argv.slice(2);
+const turbo = join(root, "node_modules/.bin/turbo");
+const LANES = 3;
+// The suites by how long they take on a 2-core machine, longest first; a package not named here
+// runs after these (its order among them does not matter much: the short ones fill the gaps).
+const LONGEST_FIRST = [
+  "@xsiam-sdk/client",
+  "@xsiam-sdk/release",
+  "@xsiam-sdk/cli",
+  "@xsiam-sdk/spec",
+  "@xsiam-sdk/testing",
+  "@xsiam-sdk/rate-limit-redis",
+  "@xsiam-sdk/test-support",
+  "@xsiam-sdk/auth",
+  "@xsiam-sdk/docs",
+];
+
 const packageDirs = [
   join(root, "spec"),
   ...readdirSync(join(root, "packages")).map((name) => join(root, "packages", name)),
 ];
-const tested = packageDirs.filter((dir) => {
-  const manifest = join(dir, "package.json");
-  return existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).scripts?.test;
-});
+const manifests = packageDirs
+  .filter((dir) => existsSync(join(dir, "package.json")))
+  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) }));
+const tested = manifests.filter(({ manifest }) => manifest.scripts?.test);
 
 // A report left over from an earlier run must not stand in for one that did not happen.
-for (const dir of tested) rmSync(join(dir, "test-results", "vitest.json"), { force: true });
+for (const { dir } of tested) rmSync(join(dir, "test-results", "vitest.json"), { force: true });
 
-const turbo = spawnSync(
-  "turbo",
-  [
-    "run",
-    "lint",
-    "typecheck",
-    "check:generated",
-    "check:spec-compat",
-    "test",
-    "--continue",
-    "--concurrency=3",
-    ...process.argv.slice(2),
-  ],
-  {
-    cwd: root,
-    stdio: "inherit",
-    shell: process.platform === "win32",
-  },
+const run = (args) =>
+  new Promise((resolve) => {
+    const child = spawn(turbo, args, { cwd: root, stdio: "inherit", shell: process.platform === "win32" });
+    child.on("close", (code, signal) => resolve(code ?? signal));
+    child.on("error", () => resolve("could not start turbo"));
+  });
+
+// Phase 1: everything but the tests, on every core.
+const CHECKS = ["build", "lint", "typecheck", "check:generated", "check:spec-compat"];
+const checked = spawnSync(turbo, ["run", ...CHECKS, "--continue", ...extra], {
+  cwd: root,
+  stdio: "inherit",
+  shell: process.platform === "win32",
+});
+
+// Phase 2: each package's tests as one job, three at a time, longest first. With --only: what they
+// depend on is done, and a build run again here (turbo would, under --force) would empty a dist/
+// that another lane's tests are reading.
+const rank = (name) => {
+  const index = LONGEST_FIRST.indexOf(name);
+  return index === -1 ? LONGEST_FIRST.length : index;
+};
+const jobs = tested
+  .map(({ manifest }) => manifest.name)
+  .sort((a, b) => rank(a) - rank(b))
+  .map((name) => ({ name, args: ["run", "test", `--filter=${name}`, "--only", ...extra] }));
+let next = 0;
+await Promise.all(
+  Array.from({ length: LANES }, async () => {
+    while (next < jobs.length) await run(jobs[next++].args);
+  }),
 );
 
 let passed = 0;
 let failed = 0;
 const lines = [];
-for (const dir of tested) {
+for (const { dir } of tested) {
   const name = relative(root, dir);
   const reportFile = join(dir, "test-results", "vitest.json");
   if (!existsSync(reportFile)) {
@@ -64,11 +100,9 @@ for (const dir of tested) {
   failed += packageFailed;
   lines.push(`  ${name}: ${report.numPassedTests} passed, ${packageFailed} failed`);
 }
-if (turbo.status !== 0 && failed === 0) {
+if (checked.status !== 0) {
   failed += 1;
-  lines.push(
-    `  a lint, typecheck, check:generated or check:spec-compat task failed (turbo exited with ${turbo.status ?? turbo.signal})`,
-  );
+  lines.push(`  a ${CHECKS.join(", ")} task failed (turbo exited with ${checked.status ?? checked.signal})`);
 }
 process.stdout.write(`\nTest totals by package:\n${lines.join("\n")}\n`);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
