@@ -34,7 +34,8 @@ const prismBin = fileURLToPath(new URL("../node_modules/.bin/prism", import.meta
 
 /**
  * Starts `prism mock` on 127.0.0.1 and a free port, and resolves once it answers HTTP.
- * A second port is tried if another process took the first one in the meantime.
+ * A second port is tried if another process took the first one in the meantime; any other failure
+ * (a spec Prism cannot load, a start that times out) is final.
  */
 export async function startPrism(options: StartPrismOptions = {}): Promise<PrismMock> {
   const { specFile: spec = specFile, startTimeoutMs = 30_000 } = options;
@@ -45,6 +46,7 @@ export async function startPrism(options: StartPrismOptions = {}): Promise<Prism
       return await launch(spec, port, startTimeoutMs);
     } catch (error) {
       lastError = error;
+      if (!(error instanceof Error && /EADDRINUSE/.test(error.message))) break;
     }
   }
   throw new Error("Prism did not start", { cause: lastError });
