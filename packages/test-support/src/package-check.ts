@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { publint } from "publint";
@@ -28,8 +28,23 @@ function pnpmCommand(): [string, string[]] {
   return execPath?.includes("pnpm") ? [process.execPath, [execPath]] : ["pnpm", []];
 }
 
-/** Packs `packageDir` with pnpm (as publishing would) and runs publint and attw on the tarball. */
-export async function checkPackage(packageDir: string): Promise<PackageCheck> {
+const checked = new Map<string, Promise<PackageCheck>>();
+
+/**
+ * Packs `packageDir` with pnpm (as publishing would) and runs publint and attw on the tarball.
+ * Once per package in a test file: the tests that look at the same tarball share one check.
+ */
+export function checkPackage(packageDir: string): Promise<PackageCheck> {
+  const key = resolve(packageDir);
+  let check = checked.get(key);
+  if (check === undefined) {
+    check = packAndCheck(key);
+    checked.set(key, check);
+  }
+  return check;
+}
+
+async function packAndCheck(packageDir: string): Promise<PackageCheck> {
   const destination = mkdtempSync(join(tmpdir(), "xsiam-pack-"));
   const [command, prefix] = pnpmCommand();
   const { stdout } = await run(command, [...prefix, "pack", "--pack-destination", destination, "--json"], {
