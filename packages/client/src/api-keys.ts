@@ -1,5 +1,5 @@
 import type { SecurityLevel } from "@xsiam-sdk/auth";
-import { described, ownCopy } from "@xsiam-sdk/auth/options";
+import { described, ownCopy } from "@xsiam-sdk/auth";
 import type { Client } from "openapi-fetch";
 import type { Clock } from "./clock.js";
 import { XsiamValidationError } from "./errors.js";

@@ -1,5 +1,4 @@
-import { type AuthOptions, createAuthMiddleware, XsiamAuthError } from "@xsiam-sdk/auth";
-import { described, ownCopy } from "@xsiam-sdk/auth/options";
+import { type AuthOptions, createAuthMiddleware, described, ownCopy, XsiamAuthError } from "@xsiam-sdk/auth";
 import createClient, { type Client } from "openapi-fetch";
 import { type ApiKeysApi, createApiKeysApi } from "./api-keys.js";
 import type { Clock } from "./clock.js";

@@ -1,4 +1,4 @@
-import { described } from "@xsiam-sdk/auth/options";
+import { described } from "@xsiam-sdk/auth";
 import { type Clock, systemClock } from "./clock.js";
 import { XsiamAbortError, XsiamValidationError } from "./errors.js";
 

@@ -1,4 +1,4 @@
-import { described, ownCopy } from "@xsiam-sdk/auth/options";
+import { described, ownCopy } from "@xsiam-sdk/auth";
 import { XsiamValidationError } from "./errors.js";
 
 /** Timeouts and retries: set on the client, overridable for one call. */

@@ -1,4 +1,4 @@
-import { described, ownCopy } from "@xsiam-sdk/auth/options";
+import { described, ownCopy } from "@xsiam-sdk/auth";
 import type { CallOptions } from "../api-keys.js";
 import { XsiamValidationError } from "../errors.js";
 import { type RetryOptions, type RetryPolicy, retryPolicy } from "../reliability.js";

@@ -10,7 +10,7 @@
 // then puts all the code that loads up front in one chunk, instead of one per set of lazy modules
 // that shares it, which compresses worse and loads as several files.
 import "../index.js";
-import { described, ownCopy } from "@xsiam-sdk/auth/options";
+import { described, ownCopy } from "@xsiam-sdk/auth";
 import type { ApiKeysApi, ApiKeysSettings, CallOptions } from "../api-keys.js";
 import { sleep } from "../clock.js";
 import {

@@ -1,5 +1,5 @@
 import type { SecurityLevel } from "@xsiam-sdk/auth";
-import { described, oneOf, ownCopy } from "@xsiam-sdk/auth/options";
+import { described, oneOf, ownCopy } from "@xsiam-sdk/auth";
 import { XsiamValidationError } from "../errors.js";
 import type { components } from "../generated/openapi.js";
 import { SECURITY_LEVELS as LEVELS_IN_SPEC } from "../generated/spec-values.js";
