@@ -6,8 +6,9 @@
 // that few programs use (rotation) costs them neither bytes nor start-up.
 //   node ../../scripts/build-package.mjs <entry.ts>... [--external <specifier>]... [--platform node]
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 
 const { values, positionals: entryPoints } = parseArgs({
@@ -46,3 +47,18 @@ await build({
   sourcesContent: false,
   logLevel: "warning",
 });
+
+// A bare `import "./chunk-….js"` (esbuild writes one where a module imports another only for its
+// order, as the client's lazy modules do) imports nothing: in a package whose sideEffects is false,
+// an app's bundler drops it and warns ("ignored-bare-import"). Taken out here, so that a consumer's
+// build is quiet; the line stays, empty, so that the source maps keep their lines.
+const manifest = JSON.parse(readFileSync("package.json", "utf8"));
+if (manifest.sideEffects === false) {
+  for (const file of readdirSync("dist", { recursive: true, encoding: "utf8" })) {
+    if (!file.endsWith(".js")) continue;
+    const path = join("dist", file);
+    const code = readFileSync(path, "utf8");
+    const quiet = code.replace(/^import "\.\.?\/(?:chunks\/)?chunk-[\w-]+\.js";$/gm, "");
+    if (quiet !== code) writeFileSync(path, quiet);
+  }
+}

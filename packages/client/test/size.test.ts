@@ -36,6 +36,9 @@ test("the bundle of a createXsiamClient consumer is within the size budget, rota
   );
   expect(own.eager.brotli).toBeLessThanOrEqual(budget.clientAndAuthEagerBrotliBytes);
   expect(whole.eager.brotli).toBeLessThanOrEqual(budget.withOpenapiFetchEagerBrotliBytes);
+  // An app's bundler has nothing to warn about (bare imports of chunks in a package whose
+  // sideEffects is false would each print "ignored-bare-import").
+  expect(whole.warnings).toEqual([]);
   // The lazy chunk is real: rotation is not in what loads up front.
   expect(own.total.brotli - own.eager.brotli).toBeGreaterThan(1_000);
   for (const lazy of ["rotate", "failures", "reconcile", "observe"]) {

@@ -19,6 +19,8 @@ export interface BundleSize {
   readonly total: Bytes;
   /** Minified bytes per source module, in the eager chunks, largest first. */
   readonly modules: Readonly<Record<string, number>>;
+  /** What esbuild warned about while bundling (a consumer's build would print these). */
+  readonly warnings: readonly string[];
 }
 
 export interface BundleOptions {
@@ -84,5 +86,6 @@ export async function consumerBundleSize(contents: string, options: BundleOption
     eager: bytesOf((path) => eager.has(path)),
     total: bytesOf(() => true),
     modules: Object.fromEntries(Object.entries(modules).sort((a, b) => b[1] - a[1])),
+    warnings: result.warnings.map((warning) => `${warning.location?.file ?? ""}: ${warning.text}`),
   };
 }
