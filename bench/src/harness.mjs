@@ -7,7 +7,8 @@
 
 const now = () => process.hrtime.bigint();
 
-function median(sorted) {
+/** The median of an array sorted ascending. */
+export function median(sorted) {
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
@@ -59,11 +60,6 @@ export async function compare(
     ratio: median(times[index].map((time, sample) => time / times[0][sample]).sort((a, b) => a - b)),
     samples: times[index],
   }));
-}
-
-/** The median over rounds of `variant / baseline`: a ratio between any two variants of one run. */
-export function pairedRatio(variant, baseline) {
-  return median(variant.samples.map((time, sample) => time / baseline.samples[sample]).sort((a, b) => a - b));
 }
 
 /** Formats nanoseconds for a table. */

@@ -1,17 +1,20 @@
-// Measure 1: per-request overhead. Plain fetch with hand-built headers (the floor), bare
-// openapi-fetch with the generated types, `xsiam.raw` with advanced auth, and
-// `xsiam.apiKeys.generate`, against a keep-alive server in another process, at concurrency 1
-// and 50. The client runs with all its machinery (advanced signing, timeout, retry policy,
-// buffered bodies) and the rate limiter set to `false`.
-import { fork } from "node:child_process";
+// Measure 1: per-request overhead. `xsiam.apiKeys.generate` with advanced signing against bare
+// openapi-fetch making the same call with static auth headers, the reply server in another
+// process on keep-alive: RUNS runs, each in a fresh process (overhead-run.mjs), each of ROUNDS
+// paired rounds of 600 calls per variant. A run's ratio is the median of its rounds' ratios; the
+// report is the median of the runs' ratios and their spread (single runs move by a few percent).
+// XSIAM_BENCH_BASELINE=<a checkout of the repository before a change, built> adds that client's
+// generate, so that a change is measured against what it replaced, in the same runs.
+import { execFile, fork } from "node:child_process";
 import { once } from "node:events";
-import { createXsiamClient } from "@xsiam-sdk/client";
-import { build } from "esbuild";
-import createClient from "openapi-fetch";
-import { compare, pairedRatio } from "./harness.mjs";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { median } from "./harness.mjs";
 
-const SIGNED = "0".repeat(64);
-const body = { request_data: { roles: ["Viewer"], security_level: "standard", comment: "bench" } };
+const RUNS = 5;
+const run = promisify(execFile);
 
 async function startServer() {
   const server = fork(new URL("./reply-server.mjs", import.meta.url), [], {
@@ -21,94 +24,54 @@ async function startServer() {
   return { url: `http://127.0.0.1:${Number(String(chunk))}`, stop: () => server.kill() };
 }
 
-/**
- * The client built from its sources with one internal module swapped for a variant: what the
- * client would cost if it were written the other way.
- */
-async function clientWith(module, variant) {
-  const source = (path) => new URL(`../../packages/${path}`, import.meta.url).pathname;
-  // Inside bench/node_modules, so that its imports of auth and openapi-fetch resolve as the real client's do.
-  const outfile = new URL(`../node_modules/.cache/xsiam-bench/client-${variant}.mjs`, import.meta.url)
-    .pathname;
-  await build({
-    entryPoints: [source("client/src/index.ts")],
-    outfile,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    external: ["@xsiam-sdk/auth", "openapi-fetch"],
-    logLevel: "silent",
-    plugins: [
-      {
-        name: "swap",
-        setup(esbuild) {
-          esbuild.onResolve({ filter: new RegExp(`/${module}\\.js$`) }, () => ({
-            path: new URL(`./variants/${variant}.ts`, import.meta.url).pathname,
-          }));
-        },
-      },
-    ],
-  });
-  return import(outfile);
+/** The built client of the checkout named by XSIAM_BENCH_BASELINE, as a file URL, or undefined. */
+export function baselineClient() {
+  const checkout = process.env.XSIAM_BENCH_BASELINE;
+  if (!checkout) return undefined;
+  const entry = join(resolve(checkout), "packages/client/dist/index.js");
+  if (!existsSync(entry)) {
+    throw new Error(
+      `XSIAM_BENCH_BASELINE: no built client at ${entry} (run pnpm install and pnpm build there)`,
+    );
+  }
+  return pathToFileURL(entry).href;
 }
 
-function variants(baseUrl, rewrapped) {
-  const url = `${baseUrl}/public_api/v1/api_keys/generate`;
-  const headers = { "content-type": "application/json", authorization: SIGNED, "x-xdr-auth-id": "2841" };
-  /** @type {import("openapi-fetch").Client<import("@xsiam-sdk/client").paths>} */
-  const bare = createClient({ baseUrl, headers: { authorization: SIGNED, "x-xdr-auth-id": "2841" } });
-  const options = { baseUrl, apiKey: "k".repeat(64), apiKeyId: 2841, rateLimit: false };
-  const xsiam = createXsiamClient(options);
-  const rewrappedClient = rewrapped.createXsiamClient(options);
-  return [
-    {
-      name: "plain `fetch`, hand-built headers (floor)",
-      run: () =>
-        fetch(url, { method: "POST", headers, body: JSON.stringify(body) }).then((response) =>
-          response.json(),
-        ),
-    },
-    {
-      name: "bare openapi-fetch, generated types",
-      run: () => bare.POST("/public_api/v1/api_keys/generate", { body }),
-    },
-    {
-      name: "`xsiam.raw`, advanced auth",
-      run: () => xsiam.raw.POST("/public_api/v1/api_keys/generate", { body }),
-    },
-    {
-      name: "`xsiam.apiKeys.generate`, advanced auth",
-      run: () => xsiam.apiKeys.generate({ roles: ["Viewer"], securityLevel: "standard", comment: "bench" }),
-    },
-    {
-      name: "the same, the body re-wrapped in a new Response (not shipped)",
-      run: () =>
-        rewrappedClient.apiKeys.generate({ roles: ["Viewer"], securityLevel: "standard", comment: "bench" }),
-    },
-  ];
-}
-
-const concurrently = (run, count) => () => Promise.all(Array.from({ length: count }, run));
+const sorted = (values) => [...values].sort((a, b) => a - b);
+const ratioOf = (variant, peer) =>
+  median(sorted(variant.times.map((time, round) => time / peer.times[round])));
 
 export async function measureOverhead() {
   const server = await startServer();
+  const baseline = baselineClient();
   try {
-    const list = variants(server.url, await clientWith("buffered-response", "rewrapped-response"));
-    const single = await compare(list, { samples: 31, targetSampleMs: 60, warmup: 1_000 });
-    const fifty = await compare(
-      list.map((variant) => ({ ...variant, run: concurrently(variant.run, 50) })),
-      { samples: 31, targetSampleMs: 120, warmup: 40, perOperation: 50 },
-    );
-    const versusBare = (stats) => ({
-      raw: pairedRatio(stats[2], stats[1]),
-      generate: pairedRatio(stats[3], stats[1]),
-      rewrapped: pairedRatio(stats[4], stats[1]),
-      rewrappedVersusShipped: pairedRatio(stats[4], stats[3]),
-    });
+    const runs = [];
+    for (let index = 0; index < RUNS; index++) {
+      const script = new URL("./overhead-run.mjs", import.meta.url).pathname;
+      const { stdout } = await run(process.execPath, [script, server.url, ...(baseline ? [baseline] : [])], {
+        cwd: import.meta.dirname,
+        timeout: 300_000,
+      });
+      const [bare, ...others] = JSON.parse(stdout);
+      runs.push({
+        perCallNs: Object.fromEntries([bare, ...others].map((v) => [v.name, median(sorted(v.times))])),
+        ratios: Object.fromEntries(others.map((v) => [v.name, ratioOf(v, bare)])),
+        ...(baseline ? { versusBefore: ratioOf(others[0], others.at(-1)) } : {}),
+      });
+    }
+    const across = (pick) => {
+      const values = sorted(runs.map(pick));
+      return { median: median(values), min: values[0], max: values.at(-1) };
+    };
+    const names = Object.keys(runs[0].ratios);
     return {
-      concurrency1: { stats: single, versusBare: versusBare(single) },
-      concurrency50: { stats: fifty, versusBare: versusBare(fifty) },
-      target: { maxRatioToBare: 1.05 },
+      runs,
+      peer: Object.keys(runs[0].perCallNs)[0],
+      ratios: Object.fromEntries(names.map((name) => [name, across((r) => r.ratios[name])])),
+      ...(baseline ? { versusBefore: across((r) => r.versusBefore) } : {}),
+      rounds: 11,
+      callsPerRound: 600,
+      target: { variant: names[0], maxRatioToBare: 1.05 },
     };
   } finally {
     server.stop();
