@@ -7,7 +7,7 @@ import { interleaved } from "./interleaved.mjs";
 import { baselineClient } from "./overhead.mjs";
 
 const run = promisify(execFile);
-const SAMPLES = 21;
+const SAMPLES = 41;
 
 async function importTime(specifier, cwd = import.meta.dirname) {
   const code = `const started = performance.now(); await import(${JSON.stringify(specifier)}); process.stdout.write(String(performance.now() - started));`;
