@@ -176,6 +176,12 @@ describe("retry timing, on a fake clock", () => {
     [" 0 ", 0],
     ["301", undefined],
     ["soon", 50],
+    // Not seconds and not an HTTP date: backoff, not the past date Date.parse would guess.
+    ["-5", 50],
+    ["0.5", 50],
+    ["Mon 2", 50],
+    ["foo 1", 50],
+    ["x-1", 50],
   ])("Retry-After %j means %s ms (a longer one than maxRetryDelayMs means no retry)", (header, expected) => {
     const policy = { timeoutMs: 1_000, maxRetries: 2, retryBaseDelayMs: 100, maxRetryDelayMs: 300_000 };
     expect(retryDelay(header, 1, policy, () => 0, 0)).toBe(expected);

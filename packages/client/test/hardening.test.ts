@@ -380,6 +380,29 @@ describe("8. a line break in a per-call header", () => {
   });
 });
 
+describe("8b. what fetch would fail on later is refused before sending", () => {
+  // Each of these passed the old check and failed inside fetch: a network error after "sending"
+  // (which made a generate report a key to look for), a hang, or a raw TypeError.
+  test.each([
+    ["a control character", { "x-proxy-token": "tok\u0001en" }],
+    ["DEL", { "x-proxy-token": "tok\u007fen" }],
+    ["a character outside Latin-1", { "x-proxy-token": "tok€en" }],
+    ["transfer-encoding", { "transfer-encoding": "chunked" }],
+    ["content-length", { "content-length": "1" }],
+    ["host", { host: "elsewhere.example" }],
+    ["expect", { expect: "100-continue" }],
+  ])("%s", async (_label, headers) => {
+    const error = await rejectionOf(client().apiKeys.delete([1], { headers }));
+    expect(error).toBeInstanceOf(XsiamValidationError);
+    expect(server.received).toHaveLength(0);
+  });
+
+  test("a tab in a value is allowed", async () => {
+    await client().apiKeys.delete([1], { headers: { "x-note": "a\tb" } });
+    expect(server.received).toHaveLength(1);
+  });
+});
+
 describe("9. the service's text in a message", () => {
   test("control characters are shown as escapes, so a reply cannot forge a log line", async () => {
     plan = [

@@ -6,8 +6,14 @@ import type { CallFetch as Transport } from "./transport.js";
 
 // RFC 9110 token: what a header name may be.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// What fetch refuses in a header value, with a TypeError that quotes the value.
-const BREAKS_HEADER = /[\r\n\0]/;
+// What fetch refuses in a header value (with a TypeError that quotes the value, or an error the
+// client would take for a network failure after sending): a control character but tab, or a
+// character outside Latin-1.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
+const BREAKS_HEADER = /[\0-\x08\x0a-\x1f\x7f]|[^\0-\xff]/;
+// Headers the transport sets from the request itself: set per call, fetch fails or hangs.
+const TRANSPORT_HEADERS =
+  /^(?:connection|content-length|expect|host|keep-alive|proxy-connection|te|trailer|transfer-encoding|upgrade)$/i;
 const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 // Every option openapi-fetch, and the Request it builds, read by name. Each is set on a call's
 // options, `undefined` if the caller did not set it, so that none can be inherited from a
@@ -60,11 +66,14 @@ export function checkHeaders(headers: unknown, field: string): void {
     if (!HEADER_NAME.test(name)) {
       throw new XsiamValidationError(field, "has a header name that is not a valid HTTP token");
     }
+    if (TRANSPORT_HEADERS.test(name)) {
+      throw new XsiamValidationError(`${field}["${name}"]`, "is set by the transport, not per call");
+    }
     for (const item of Array.isArray(value) ? value : [value]) {
       if (item !== null && item !== undefined && BREAKS_HEADER.test(String(item))) {
         throw new XsiamValidationError(
           `${field}["${name}"]`,
-          "has a line break or NUL character, which a header value cannot carry",
+          "has a control character or a character outside Latin-1, which a header value cannot carry",
         );
       }
     }
