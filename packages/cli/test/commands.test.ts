@@ -1,6 +1,6 @@
 // Every command of xsiam-keys as a process (the built bin) against a fake tenant: outputs, exit
 // codes, file modes, and no key where it must not be.
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createFakeTenant, type FakeTenant } from "@xsiam-sdk/testing";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
@@ -353,6 +353,8 @@ describe("rotate", () => {
   test("generate fails: nothing changed, the old key is the one held (exit 3)", async () => {
     const { key, text } = heldKey();
     tenant.faults.inject("generate", { kind: "refuse", status: 502 }, { times: 20 });
+    // A 502 may come from a gateway while the service still works: each is waited for this long.
+    appendFileSync(join(dir, "admin.env"), "XSIAM_SETTLE_MS=300\n");
     const { code, stderr } = await rotate(key.id);
     expect(code).toBe(3);
     expect(stderr).toContain(`Nothing changed: you hold key ${key.id}.`);

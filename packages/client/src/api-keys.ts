@@ -11,6 +11,7 @@ import type { CallContext } from "./internal/failures.js";
 import { type ApiKeyInfo, keyPageOf, matches } from "./internal/key-list.js";
 import { newMarker, withMarker } from "./internal/marker.js";
 import { allPages } from "./internal/paging.js";
+import type { SettleWatcher } from "./internal/reconcile.js";
 import { deletedCount, generatedKey, malformed, replyOf } from "./internal/replies.js";
 import { UNSET } from "./internal/request-options.js";
 import type { CallFetch } from "./internal/transport.js";
@@ -128,6 +129,8 @@ export interface ApiKeysSettings {
   policy: RetryPolicy;
   /** Whether a failed generate finds out what became of its key (the client's `reconcileGenerate`). */
   reconcile: boolean;
+  /** How long a generate whose request may still be running on the service waits for its key (the client's `settleMs`). */
+  settleMs: number;
   clock: Clock;
   random: () => number;
   /** The id of the key this client signs with. */
@@ -150,6 +153,8 @@ export function createApiKeysApi(settings: ApiKeysSettings): ApiKeysApi {
       parseAs: "text";
     };
 
+  // Holds the client's one poller for generates whose request may still mint, made on first need.
+  const poller: { watcher?: SettleWatcher } = {};
   const api: ApiKeysApi = {
     async generate(input, options) {
       const body = generateBody(input, clock.now());
@@ -201,6 +206,9 @@ export function createApiKeysApi(settings: ApiKeysSettings): ApiKeysApi {
             random: settings.random,
             signal: call.init.signal,
             onSend,
+            settleMs: settings.settleMs,
+            api,
+            poller,
           },
         );
       }

@@ -16,6 +16,7 @@ import type { FetchLike } from "./internal/send.js";
 import { type CallFetch, createTransport } from "./internal/transport.js";
 import { clockOf, createRateLimiter, type RateLimiter } from "./rate-limiter.js";
 import {
+  checkDelay,
   DEFAULT_RETRY_POLICY,
   type RequestEvent,
   type ResponseEvent,
@@ -69,6 +70,16 @@ export interface XsiamClientSettings extends AuthOptions, RetryOptions {
    */
   reconcileGenerate?: boolean | undefined;
   /**
+   * How long, after a generate's request was sent, the service may still mint its key when the
+   * call failed without knowing (a timeout, a connection lost after sending, a 502, 503 or 504 from
+   * a gateway). Within it the client keeps looking for the call's marker (one poller per client,
+   * a list per round, the first at once, then 1 s apart backing off to 15 s, through the rate limiter) and sends no
+   * retry while the earlier request may still mint; when the window closes with no key found, the
+   * request is taken as dead. `0` checks once, at once.
+   * @default 180000 (the vendor's own integrations give a call 120 s; a gateway may time out first)
+   */
+  settleMs?: number | undefined;
+  /**
    * The clock the client waits on: the rate limiter it makes (`rateLimit` as a number), the pause
    * before a retry, each attempt's timeout. Inject a fake one in tests to run those on fake time.
    * @default the system's
@@ -102,6 +113,9 @@ export interface XsiamClient {
   withOptions(options: RetryOptions): XsiamClient;
 }
 
+// How long a generate whose request may still be running waits for its key, by default.
+const DEFAULT_SETTLE_MS = 180_000;
+
 // The settings createXsiamClientFromEnv takes beside the variables: everything but the key and connection.
 const SETTINGS = [
   "fetch",
@@ -114,6 +128,7 @@ const SETTINGS = [
   "retryBaseDelayMs",
   "maxRetryDelayMs",
   "reconcileGenerate",
+  "settleMs",
   "clock",
 ] as const;
 // Every option the client reads itself; the key options are read by @xsiam-sdk/auth, also as own properties.
@@ -155,7 +170,9 @@ function clientFrom(options: XsiamClientOptions, names: ConnectionNames): XsiamC
     onRequest,
     onResponse,
     reconcileGenerate = true,
+    settleMs = DEFAULT_SETTLE_MS,
   } = own;
+  checkDelay("settleMs", settleMs);
   if (typeof reconcileGenerate !== "boolean") {
     throw new XsiamValidationError(
       "reconcileGenerate",
@@ -185,6 +202,7 @@ function clientFrom(options: XsiamClientOptions, names: ConnectionNames): XsiamC
     rateLimiter: rateLimiterOf(rateLimit, clock),
     observers: observed ? { logger, onRequest, onResponse } : undefined,
     reconcile: reconcileGenerate,
+    settleMs,
     clock,
   });
 }
@@ -196,6 +214,7 @@ interface Parts {
   rateLimiter: RateLimiter | undefined;
   observers: ObserverSettings | undefined;
   reconcile: boolean;
+  settleMs: number;
   clock: Clock;
 }
 
@@ -226,6 +245,7 @@ function assembled(auth: AuthOptions, baseUrl: string, parts: Parts): XsiamClien
     securityLevel,
     policy: parts.policy,
     reconcile: parts.reconcile,
+    settleMs: parts.settleMs,
     clock: parts.clock,
     random: Math.random,
     // The auth middleware has checked it: a positive integer or its decimal string.

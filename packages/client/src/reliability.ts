@@ -81,6 +81,16 @@ const MAX_RETRIES_LIMIT = 10;
 const MAX_TIMER_MS = 2_147_483_647;
 
 /** `base` with the values `options` sets, each checked. Throws `XsiamValidationError`. */
+/** Checks a delay option: unset, or a number of milliseconds from 0 to the longest timer. */
+export function checkDelay(name: string, value: unknown): void {
+  if (value !== undefined && !(typeof value === "number" && value >= 0 && value <= MAX_TIMER_MS)) {
+    throw new XsiamValidationError(
+      name,
+      `must be a number from 0 to ${MAX_TIMER_MS} (got ${described(value)})`,
+    );
+  }
+}
+
 export function retryPolicy(base: RetryPolicy, options: RetryOptions | undefined, prefix = ""): RetryPolicy {
   if (options === undefined) return base;
   const { timeoutMs, maxRetries, retryBaseDelayMs, maxRetryDelayMs } = ownCopy(options, RETRY_OPTIONS);
@@ -106,17 +116,8 @@ export function retryPolicy(base: RetryPolicy, options: RetryOptions | undefined
       `must be an integer from 0 to ${MAX_RETRIES_LIMIT} (got ${described(maxRetries)})`,
     );
   }
-  for (const [name, value] of [
-    ["retryBaseDelayMs", retryBaseDelayMs],
-    ["maxRetryDelayMs", maxRetryDelayMs],
-  ] as const) {
-    if (value !== undefined && !(typeof value === "number" && value >= 0 && value <= MAX_TIMER_MS)) {
-      throw new XsiamValidationError(
-        `${prefix}${name}`,
-        `must be a number from 0 to ${MAX_TIMER_MS} (got ${described(value)})`,
-      );
-    }
-  }
+  checkDelay(`${prefix}retryBaseDelayMs`, retryBaseDelayMs);
+  checkDelay(`${prefix}maxRetryDelayMs`, maxRetryDelayMs);
   return {
     timeoutMs: timeoutMs ?? base.timeoutMs,
     maxRetries: maxRetries ?? base.maxRetries,

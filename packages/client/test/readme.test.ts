@@ -135,6 +135,7 @@ const OPTIONS = [
   "retryBaseDelayMs",
   "maxRetryDelayMs",
   "reconcileGenerate",
+  "settleMs",
   "clock",
 ] as const;
 

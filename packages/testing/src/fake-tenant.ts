@@ -130,6 +130,11 @@ export interface FakeTenant {
   addKey(key: NewKey): UsableKey;
   /** Faults to inject, per operation and per call. */
   readonly faults: FaultControl;
+  /**
+   * Resolves once every request held by an `act-later` fault has acted (minted, deleted): then the
+   * keys are what the service will hold.
+   */
+  idle(): Promise<void>;
   /** Stops listening and closes every connection. */
   close(): Promise<void>;
 }
@@ -401,6 +406,7 @@ export async function createFakeTenant(options: FakeTenantOptions = {}): Promise
     if (fault?.kind === "refuse") {
       return send(fault.status === 401 ? UNAUTHORIZED : envelope(fault.status, REFUSALS[fault.status]));
     }
+    if (fault?.kind === "act-later") return actLater(fault, () => answer(operation, request, text), send);
     const reply = answer(operation, request, text);
     switch (fault?.kind) {
       case undefined:
@@ -416,6 +422,25 @@ export async function createFakeTenant(options: FakeTenantOptions = {}): Promise
       }
     }
   });
+  // Requests held by an act-later fault, until they have acted.
+  const acting = new Set<Promise<void>>();
+  function actLater(
+    fault: Extract<Fault, { kind: "act-later" }>,
+    act: () => Reply,
+    send: (reply: Reply) => void,
+  ): void {
+    const acted = new Promise<Reply>((resolve) => setTimeout(() => resolve(act()), fault.afterMs));
+    const done = acted.then(() => undefined);
+    acting.add(done);
+    void done.then(() => acting.delete(done));
+    setTimeout(
+      () =>
+        void acted.then((reply) =>
+          send(fault.status === undefined ? reply : envelope(fault.status, "Gateway timeout")),
+        ),
+      fault.answerMs,
+    );
+  }
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -451,6 +476,9 @@ export async function createFakeTenant(options: FakeTenantOptions = {}): Promise
       );
     },
     faults: { inject: faults.inject, clear: faults.clear, calls: faults.calls },
+    idle: async () => {
+      while (acting.size > 0) await Promise.all(acting);
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

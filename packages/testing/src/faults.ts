@@ -9,12 +9,23 @@ export type Operation = "generate" | "delete" | "list";
  * - `drop-after`: acts (mints, deletes, lists), then closes the connection without an answer.
  * - `error-after`: acts, then answers `status` (500 unless given) instead of its reply.
  * - `delay-after`: acts, then answers only after `ms` (longer than a client's timeout, say).
+ * - `act-later`: a service still working after the client gave up. Holds the request, acts
+ *   `afterMs` after it arrived and answers `answerMs` after it arrived (with `status`, 504 say, a
+ *   gateway that stopped waiting, instead of the reply when given), whatever the client did
+ *   meanwhile: a client that timed out or hung up does not stop the key being minted.
+ *   `tenant.idle()` resolves once every such request has acted.
  */
 export type Fault =
   | { readonly kind: "refuse"; readonly status: 401 | 403 | 429 | 502 | 503 }
   | { readonly kind: "drop-after" }
   | { readonly kind: "error-after"; readonly status?: 500 | 502 | 503 | 504 }
-  | { readonly kind: "delay-after"; readonly ms: number };
+  | { readonly kind: "delay-after"; readonly ms: number }
+  | {
+      readonly kind: "act-later";
+      readonly afterMs: number;
+      readonly answerMs: number;
+      readonly status?: 504;
+    };
 
 /** Which calls a fault is for: the next `times` calls of the operation, or the calls numbered in `calls`. */
 export type FaultSchedule = { readonly times?: number } | { readonly calls: readonly number[] };

@@ -21,7 +21,7 @@ const DELAY_MS = 1_000;
 let tenant: FakeTenant;
 /** Every key the tenants minted (from their replies) and their root keys: none may reach an error. */
 const minted = new Set<string>();
-const counts = { calls: 0, faultsInjected: 0, failures: 0, orphans: 0 };
+const counts = { calls: 0, faultsInjected: 0, actLater: 0, failures: 0, orphans: 0 };
 
 async function start(options: FakeTenantOptions = {}): Promise<FakeTenant> {
   tenant = await createFakeTenant({
@@ -44,7 +44,14 @@ afterAll(() => {
 // Only a delayed reply needs the short timeout: elsewhere a loaded machine must never make a reply
 // miss it (the client could then give up on a request the tenant has not read yet, which is what
 // "act later" is about, not this file).
-const settings: Partial<XsiamClientSettings> = { timeoutMs: 30_000, retryBaseDelayMs: 20, rateLimit: false };
+// A failure that leaves the request possibly running on the service (a lost connection, a timeout,
+// a 502) is waited for this long: the tenant's faults here have acted before they answer.
+const settings: Partial<XsiamClientSettings> = {
+  timeoutMs: 30_000,
+  retryBaseDelayMs: 20,
+  rateLimit: false,
+  settleMs: 1_500,
+};
 const settingsFor = (fault: Fault): Partial<XsiamClientSettings> =>
   fault.kind === "delay-after" ? { ...settings, timeoutMs: TIMEOUT_MS } : settings;
 const input = { roles: ["Viewer"], comment: "nightly export" };
@@ -142,6 +149,84 @@ test("every call hit, every retry too: each fails saying no key was left, and no
   expectNoOrphans([]);
 }, 60_000);
 
+// The service still working after the client gave up: it mints after the client timed out (or
+// after a gateway's 504), and the list right after the failure finds nothing. The client keeps
+// looking for the call's marker until its window closes, and sends no retry meanwhile.
+describe("act later: the key is minted after the client gave up", () => {
+  const AFTER_MS = 700;
+  const late: Partial<XsiamClientSettings> = { ...settings, timeoutMs: 250, settleMs: 4_000 };
+  const ACT_LATER: Array<[string, Fault]> = [
+    [
+      "a timeout, then the key minted, then the reply",
+      { kind: "act-later", afterMs: AFTER_MS, answerMs: 1_200 },
+    ],
+    [
+      "a gateway's 504, and the key minted after it",
+      { kind: "act-later", afterMs: 1_000, answerMs: 300, status: 504 },
+    ],
+  ];
+
+  test.each(ACT_LATER)(
+    "%s: sequentially, 4 times, each call gets its key, 0 orphans",
+    async (_label, fault) => {
+      await start();
+      const xsiam = clientOf(tenant, tenant.rootKey, late);
+      const held: GeneratedApiKey[] = [];
+      for (let call = 0; call < 4; call++) {
+        tenant.faults.inject("generate", fault);
+        counts.faultsInjected++;
+        counts.actLater++;
+        const { held: got, failed } = await run([() => xsiam.apiKeys.generate(input)]);
+        expect(failed).toEqual([]);
+        held.push(...got);
+      }
+      await tenant.idle();
+      expectNoOrphans(held);
+    },
+    60_000,
+  );
+
+  test.each(ACT_LATER)(
+    "%s: 20 at once, 8 hit, one poller for all: 0 orphans, 0 duplicates",
+    async (_label, fault) => {
+      await start();
+      let lists = 0;
+      await tenant.close();
+      await start({ onExchange: ({ operation }) => void (operation === "list" && lists++) });
+      const xsiam = clientOf(tenant, tenant.rootKey, late);
+      tenant.faults.inject("generate", fault, { calls: [1, 3, 4, 7, 10, 12, 15, 19] });
+      counts.faultsInjected += 8;
+      counts.actLater += 8;
+      const { held, failed } = await run(
+        Array.from({ length: 20 }, () => () => xsiam.apiKeys.generate(input)),
+      );
+      await tenant.idle();
+      for (const error of failed) expectCleanFailure(error);
+      expect(held).toHaveLength(20);
+      expectNoOrphans(held);
+      // Eight calls waiting at once share the rounds: far fewer lists than eight pollers would send.
+      expect(lists).toBeLessThanOrEqual(8);
+    },
+    60_000,
+  );
+
+  test("the window closes before the key is minted: the error says so and names the marker", async () => {
+    await start();
+    const xsiam = clientOf(tenant, tenant.rootKey, { ...late, settleMs: 500, maxRetries: 0 });
+    tenant.faults.inject("generate", { kind: "act-later", afterMs: 2_000, answerMs: 2_500 });
+    const { failed } = await run([() => xsiam.apiKeys.generate(input)]);
+    const [error] = failed as XsiamGenerateError[];
+    expect(error).toBeInstanceOf(XsiamGenerateError);
+    expect(error?.outcome).toEqual({ kind: "none" });
+    expect(error?.message).toContain(
+      `no key was created within 1 s of sending; a key that appears later is not the client's to find: it carries ${error?.marker} in its comment`,
+    );
+    await tenant.idle();
+    // It did appear, later, with the marker the error named.
+    expect(tenant.keys().filter((key) => key.comment?.includes(error?.marker ?? "?"))).toHaveLength(1);
+  }, 30_000);
+});
+
 describe("when the client cannot clean up, it says exactly what to look for", () => {
   test("the key cannot list keys: the error says so and names the marker", async () => {
     await start({
@@ -221,7 +306,7 @@ describe("when the client cannot clean up, it says exactly what to look for", ()
     ]);
     expect((failed[0] as XsiamGenerateError).outcome).toEqual({
       kind: "unknown",
-      reason: "the call was aborted",
+      reason: "the call was aborted; the service may still mint its key",
       candidates: [],
     });
   });

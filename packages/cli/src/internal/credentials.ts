@@ -38,6 +38,7 @@ const VARIABLES = [
   "XSIAM_API_KEY_ID",
   "XSIAM_SECURITY_LEVEL",
   "XSIAM_CHILD_TENANT_ID",
+  "XSIAM_SETTLE_MS",
 ] as const;
 
 /** Everything standard input holds, as text. */
@@ -108,7 +109,19 @@ export async function loadSettings(
   return settings;
 }
 
-/** A client from the settings; a key that is missing or wrong is an error naming the variable. */
+/**
+ * A client from the settings; a key that is missing or wrong is an error naming the variable.
+ * XSIAM_SETTLE_MS, when set, is the client's `settleMs`: how long a generate that failed without
+ * knowing (a timeout, a lost connection, a 502/503/504) waits for the key it may still mint.
+ */
 export function clientFrom(settings: Record<string, string | undefined>): XsiamClient {
-  return createXsiamClientFromEnv(settings);
+  const settle = Object.hasOwn(settings, "XSIAM_SETTLE_MS") ? settings.XSIAM_SETTLE_MS : undefined;
+  if (settle === undefined || settle === "") return createXsiamClientFromEnv(settings);
+  if (!/^\d{1,7}$/.test(settle)) {
+    throw new CliError(
+      `XSIAM_SETTLE_MS must be a whole number of milliseconds (got ${JSON.stringify(settle.slice(0, 20))})`,
+      EXIT.usage,
+    );
+  }
+  return createXsiamClientFromEnv(settings, { settleMs: Number(settle) });
 }

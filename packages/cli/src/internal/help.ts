@@ -16,6 +16,9 @@ Credentials (never from a flag, which would show in ps and shell history):
   XSIAM_SECURITY_LEVEL (advanced or standard) and XSIAM_CHILD_TENANT_ID, from:
   the environment; --credentials FILE (dotenv lines, which override it; warns when others
   can read FILE); the key alone from standard input with --api-key-stdin.
+  XSIAM_SETTLE_MS: after a generate failed without knowing whether the service minted the key
+  (a timeout, a lost connection, a 502/503/504), how long to keep looking for it before retrying;
+  180000 (3 minutes) by default.
   Not --env-file: that is Node.js's own option, which Node 20 looks for itself before the tool
   starts (it exits 9 when the file is missing; some versions load the file into the process).
 

@@ -45,6 +45,18 @@ export interface GenerateCall {
   readonly signal: AbortSignal | undefined;
   /** Told each marker before its request is sent. */
   readonly onSend: ((request: { marker: string; attempt: number }) => void) | undefined;
+  /**
+   * How long after an attempt was sent the service may still mint its key, when the failure leaves
+   * the request possibly running there (a timeout, a connection lost after sending, 502/503/504).
+   */
+  readonly settleMs: number;
+  /** The client's methods, with its own options: what its one poller lists and deletes with. */
+  readonly api: {
+    list(filter: ApiKeyFilter): Promise<ApiKeyInfo[]>;
+    delete(ids: number[]): Promise<{ updateCount: number }>;
+  };
+  /** Holds the client's one poller, which looks for every pending call's marker with one list per round. */
+  readonly poller: { watcher?: SettleWatcher };
 }
 
 // A key created this long before the call started cannot be the call's, whatever the clocks say.
@@ -82,16 +94,74 @@ function problemOf(error: unknown): string {
     : `listing failed: ${error instanceof Error ? error.name : "unknown error"}`;
 }
 
+/** What a generate sent: how its key is told from the others. */
+interface Sent {
+  readonly roles: readonly string[];
+  readonly expiration: number;
+  readonly marker: string;
+  readonly started: number;
+}
+
+const sameRoles = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((role) => b.some((other) => other.toLowerCase() === role.toLowerCase()));
+
+/**
+ * Which of `listed` is the call's key: one key that carries the marker, none, or not one the client
+ * can single out. A key with the same roles and expiration and no marker at all, created since the
+ * call began, may be the call's with its comment changed, so then none is singled out.
+ */
+function classify(listed: ApiKeyInfo[], sent: Sent): GenerateOutcome | { kind: "one"; id: number } {
+  const matching = listed.filter(
+    (key) => key.expiresAt?.getTime() === sent.expiration && sameRoles(key.roles, sent.roles),
+  );
+  const mine = listed.filter((key) => key.comment?.includes(sent.marker));
+  const unmarked = matching.filter(
+    (key) => !hasMarker(key.comment) && key.createdAt.getTime() >= sent.started - CLOCK_ALLOWANCE_MS,
+  );
+  const [only] = mine;
+  if (mine.length === 0 && unmarked.length === 0) return { kind: "none" };
+  if (!only || mine.length > 1 || unmarked.length > 0) {
+    const reason = mine.length > 1 ? "several keys carry the marker" : "keys without a marker match the call";
+    return { kind: "unknown", reason, candidates: [...mine, ...unmarked].map((key) => key.id) };
+  }
+  return { kind: "one", id: only.id };
+}
+
+/** Deletes key `id`, the call's: "deleted", or "left" saying why it is still there. */
+async function removeOnly(id: number, finder: KeyFinder): Promise<GenerateOutcome> {
+  try {
+    // A count of 0 is "gone already" only if the key is gone: a service that deletes nothing says 0 too.
+    const { updateCount } = await finder.delete(id);
+    if (updateCount === 0) {
+      const still = await finder.list({ ids: [id] }).then(
+        (keys) => (keys.some((key) => key.id === id) ? "yes" : "no"),
+        () => "unknown" as const,
+      );
+      if (still === "yes") return { kind: "left", id, reason: "the service deleted nothing" };
+      if (still === "unknown") {
+        return {
+          kind: "left",
+          id,
+          reason: "the delete answered 0 and the key could not be looked up: it may be gone already",
+        };
+      }
+    }
+    return { kind: "deleted", id };
+  } catch (error) {
+    return {
+      kind: "left",
+      id,
+      reason: error instanceof XsiamApiError ? `HTTP ${error.status}` : "the delete failed",
+    };
+  }
+}
+
 /**
  * Finds out whether the generate that sent `roles`, `expiration` and `marker` minted a key, and
- * deletes that key if it did. Deletes only a key that carries the marker, and only when it is the
- * one candidate: a key with the same roles and expiration and no marker at all, created since the
- * call began, may be the call's with its comment changed, so then nothing is deleted.
+ * deletes that key if it did: deletes only a key that carries the marker, and only when it is the
+ * one candidate.
  */
-export async function findMinted(
-  sent: { roles: readonly string[]; expiration: number; marker: string; started: number },
-  finder: KeyFinder,
-): Promise<GenerateOutcome> {
+export async function findMinted(sent: Sent, finder: KeyFinder): Promise<GenerateOutcome> {
   let listed: ApiKeyInfo[];
   try {
     listed = await finder.list({
@@ -102,41 +172,124 @@ export async function findMinted(
   } catch (error) {
     return { kind: "unknown", reason: problemOf(error), candidates: [] };
   }
-  const mine = listed.filter((key) => key.comment?.includes(sent.marker));
-  const unmarked = listed.filter(
-    (key) => !hasMarker(key.comment) && key.createdAt.getTime() >= sent.started - CLOCK_ALLOWANCE_MS,
+  const found = classify(listed, sent);
+  return found.kind === "one" ? removeOnly(found.id, finder) : found;
+}
+
+/**
+ * Whether a request that failed this way may still be running on the service, and so mint its key
+ * later: it timed out or lost its connection after it was sent, or a gateway answered 502, 503 or
+ * 504 (it stopped waiting; the service behind it may not have). A 500 or a 2xx is the service's
+ * own answer: it has finished.
+ */
+export function mayStillMint(error: unknown): boolean {
+  if (error instanceof XsiamTimeoutError || error instanceof XsiamNetworkError) return error.requestSent;
+  return (
+    error instanceof XsiamApiError && (error.status === 502 || error.status === 503 || error.status === 504)
   );
-  const [only] = mine;
-  if (mine.length === 0 && unmarked.length === 0) return { kind: "none" };
-  if (!only || mine.length > 1 || unmarked.length > 0) {
-    const reason = mine.length > 1 ? "several keys carry the marker" : "keys without a marker match the call";
-    return { kind: "unknown", reason, candidates: [...mine, ...unmarked].map((key) => key.id) };
-  }
-  try {
-    // A count of 0 is "gone already" only if the key is gone: a service that deletes nothing says 0 too.
-    const { updateCount } = await finder.delete(only.id);
-    if (updateCount === 0) {
-      const still = await finder.list({ ids: [only.id] }).then(
-        (keys) => (keys.some((key) => key.id === only.id) ? "yes" : "no"),
-        () => "unknown" as const,
-      );
-      if (still === "yes") return { kind: "left", id: only.id, reason: "the service deleted nothing" };
-      if (still === "unknown") {
-        return {
-          kind: "left",
-          id: only.id,
-          reason: "the delete answered 0 and the key could not be looked up: it may be gone already",
-        };
+}
+
+/** Looks for pending calls' keys until each is found or its window closes. */
+export interface SettleWatcher {
+  /**
+   * Resolves when the call's key is found (deleted, or not one to single out) or, with "none",
+   * when `deadline` (on the client's clock) has passed with no key found.
+   */
+  watch(sent: Sent, deadline: number, signal: AbortSignal | undefined): Promise<GenerateOutcome>;
+}
+
+// The pauses between the poller's rounds: it backs off, since each round spends the tenant's budget.
+// The first round is at once: a key minted before the failure was seen is found without waiting.
+const ROUNDS_MS = [0, 1_000, 2_000, 4_000, 8_000, 15_000] as const;
+
+/**
+ * The client's poller: however many generates wait at once, one list per round (through the
+ * client's rate limiter), for the expiration range of every pending call, each call's key picked
+ * out by its marker. The first round is at once, then they back off from 1 s to 15 s apart; none
+ * waits past the earliest window. A key that may not list keys (401, 403) ends every wait at once.
+ */
+export function createSettleWatcher(finder: KeyFinder, clock: Clock): SettleWatcher {
+  type Entry = { sent: Sent; deadline: number; resolve(outcome: GenerateOutcome): void };
+  const pending = new Set<Entry>();
+  let running = false;
+
+  const settle = (entry: Entry, outcome: GenerateOutcome) => {
+    if (pending.delete(entry)) entry.resolve(outcome);
+  };
+  async function round(): Promise<void> {
+    const entries = [...pending];
+    const expirations = entries.map((entry) => entry.sent.expiration);
+    let listed: ApiKeyInfo[] | { problem: string; final: boolean };
+    try {
+      listed = await finder.list({
+        expiresAfter: Math.min(...expirations),
+        expiresBefore: Math.max(...expirations),
+      });
+    } catch (error) {
+      const final = error instanceof XsiamApiError && (error.status === 401 || error.status === 403);
+      listed = { problem: problemOf(error), final };
+    }
+    const now = clock.now();
+    for (const entry of entries) {
+      if (!pending.has(entry)) continue;
+      if (!Array.isArray(listed)) {
+        if (listed.final || now >= entry.deadline)
+          settle(entry, { kind: "unknown", reason: listed.problem, candidates: [] });
+        continue;
+      }
+      const found = classify(listed, entry.sent);
+      if (found.kind === "none") {
+        if (now >= entry.deadline) settle(entry, found);
+      } else if (found.kind === "one") {
+        pending.delete(entry);
+        void removeOnly(found.id, finder).then(entry.resolve);
+      } else {
+        settle(entry, found);
       }
     }
-    return { kind: "deleted", id: only.id };
-  } catch (error) {
-    return {
-      kind: "left",
-      id: only.id,
-      reason: error instanceof XsiamApiError ? `HTTP ${error.status}` : "the delete failed",
-    };
   }
+  async function run(): Promise<void> {
+    running = true;
+    try {
+      for (let index = 0; pending.size > 0; index++) {
+        const pause = ROUNDS_MS[Math.min(index, ROUNDS_MS.length - 1)] as number;
+        const earliest = Math.min(...[...pending].map((entry) => entry.deadline));
+        await sleep(Math.max(0, Math.min(pause, earliest - clock.now())), undefined, clock);
+        if (pending.size > 0) await round();
+      }
+    } finally {
+      running = false;
+    }
+  }
+  return {
+    watch(sent, deadline, signal) {
+      return new Promise<GenerateOutcome>((resolve) => {
+        const entry: Entry = { sent, deadline, resolve };
+        pending.add(entry);
+        signal?.addEventListener(
+          "abort",
+          () =>
+            settle(entry, {
+              kind: "unknown",
+              reason: "the call was aborted while the service may still mint its key",
+              candidates: [],
+            }),
+          { once: true },
+        );
+        if (!running) void run();
+      });
+    },
+  };
+}
+
+/** The client's one poller, made on first need. */
+function watcherOf(call: GenerateCall): SettleWatcher {
+  const { api } = call;
+  call.poller.watcher ??= createSettleWatcher(
+    { list: (filter) => api.list(filter), delete: (id) => api.delete([id]) },
+    call.clock,
+  );
+  return call.poller.watcher;
 }
 
 function outcomeText(outcome: GenerateOutcome, marker: string): string {
@@ -170,13 +323,23 @@ export async function afterFailure(
   for (let tries = 1; ; tries++) {
     if (!(failure instanceof XsiamError) || !mayHaveMinted(failure)) throw failure;
     const cause = failure;
+    const sent = { roles: call.roles, expiration: call.expiration, marker, started };
+    // A request that may still be running on the service is waited for (no retry is sent while
+    // it may mint); one the service has finished is checked once.
+    const waited = !(cause instanceof XsiamAbortError) && mayStillMint(cause) && call.settleMs > 0;
     const outcome: GenerateOutcome =
       cause instanceof XsiamAbortError
-        ? { kind: "unknown", reason: "the call was aborted", candidates: [] }
-        : await findMinted({ roles: call.roles, expiration: call.expiration, marker, started }, call.finder);
+        ? {
+            kind: "unknown",
+            reason: "the call was aborted; the service may still mint its key",
+            candidates: [],
+          }
+        : waited
+          ? await watcherOf(call).watch(sent, started + call.settleMs, call.signal)
+          : await findMinted(sent, call.finder);
     const failed = () =>
       new XsiamGenerateError({
-        message: `generateApiKey failed (${failureSummary(cause)}): ${outcomeText(outcome, marker)}${tries > 1 ? ` [after ${tries} tries, each checked]` : ""}`,
+        message: `generateApiKey failed (${failureSummary(cause)}): ${outcomeText(outcome, marker)}${waited && outcome.kind === "none" ? ` within ${Math.round(call.settleMs / 1000)} s of sending; a key that appears later is not the client's to find: it carries ${marker} in its comment` : ""}${tries > 1 ? ` [after ${tries} tries, each checked]` : ""}`,
         cause,
         outcome,
         marker,
