@@ -164,6 +164,50 @@ describe("3. a JSON-escaped echo of the key reaches no error", () => {
     );
   });
 
+  // Encoded whole, or inside longer base64 text at each of the three offsets a key can start at.
+  const encoded: Array<[string, (key: string) => string]> = [
+    ["base64", (key) => Buffer.from(key).toString("base64")],
+    ["base64url", (key) => Buffer.from(key).toString("base64url")],
+    ["hex", (key) => Buffer.from(key).toString("hex")],
+    ["HEX", (key) => Buffer.from(key).toString("hex").toUpperCase()],
+    ["Basic credentials", (key) => `Basic ${Buffer.from(`user:${key}`).toString("base64")}`],
+    ["inside base64, offset 1", (key) => Buffer.from(`ab:${key}:x`).toString("base64")],
+    ["inside base64, offset 2", (key) => Buffer.from(`a:${key}:x`).toString("base64")],
+  ];
+  test.each(encoded)(
+    "echoed as %s, in the body and a header, reaches no error, log or hook",
+    async (_label, encode) => {
+      const echo = encode(KEY);
+      plan = [
+        ((response) =>
+          response
+            .writeHead(401, { "content-type": "application/json", "x-seen-auth": echo })
+            .end(JSON.stringify({ reply: { err_code: 401, err_msg: `bad credentials ${echo}` } }))) as Fault,
+      ];
+      const seen: string[] = [];
+      const log = (line: unknown, details?: unknown) =>
+        void seen.push(inspect([line, details], { depth: 10 }));
+      const error = await rejectionOf(
+        client({
+          logger: { debug: log, warn: log },
+          onResponse: (event) => void seen.push(inspect(event, { depth: 10 })),
+          maxRetries: 0,
+        }).apiKeys.delete([1]),
+      );
+      expect(error).toBeInstanceOf(XsiamApiError);
+      const printed = [
+        String(error),
+        JSON.stringify(error),
+        inspect(error, { depth: 10, showHidden: true }),
+        ...seen,
+      ];
+      // What encodes the key's bytes alone (the ends may mix in what surrounds it).
+      const core = echo.replace(/^Basic /, "").slice(4, -4);
+      for (const text of printed) expect(text).not.toContain(core);
+      expect(String(error)).toContain("[redacted]");
+    },
+  );
+
   test("a raw caller gets the redacted body too", async () => {
     plan = [faults.echoEscaped(401)];
     const { error } = await client().raw.POST("/public_api/v1/api_keys/delete", {

@@ -63,6 +63,30 @@ function characterForms(character: string): string {
   return `(?:${forms.join("|")})`;
 }
 
+const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+
+/**
+ * `secret`, and what a server may echo instead of it: its UTF-8 bytes in hexadecimal (either case)
+ * and in base64 and base64url, also where it sits inside a longer base64 text (`Basic` credentials,
+ * a token): for each of the three offsets at which it may start there, the characters that encode
+ * its bytes alone.
+ */
+function encodings(secret: string): string[] {
+  const bytes = encoder.encode(secret);
+  const hexDigits = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  const forms = [secret, hexDigits, hexDigits.toUpperCase()];
+  for (const offset of [0, 1, 2]) {
+    const shifted = new Uint8Array(offset + bytes.length);
+    shifted.set(bytes, offset);
+    // The characters before `skip` mix in the bytes before the secret; the last group of four may
+    // mix in the bytes after it, or padding.
+    const skip = [0, 2, 3][offset] as number;
+    const core = base64(shifted).slice(skip, -4);
+    forms.push(core, core.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  return forms;
+}
+
 // Text without any of these holds a secret only as it is: no escaped form needs looking for.
 const ESCAPES = /[\\%&]/;
 
@@ -73,7 +97,9 @@ const ESCAPES = /[\\%&]/;
  * The pattern for escaped forms is compiled only when some text has an escape in it.
  */
 export function secretMatcher(secrets: readonly string[]): SecretMatcher | undefined {
-  const plain = [...new Set(secrets)].filter((secret) => secret.length >= MIN_SECRET_LENGTH);
+  const plain = [...new Set(secrets.flatMap(encodings))].filter(
+    (secret) => secret.length >= MIN_SECRET_LENGTH,
+  );
   if (plain.length === 0) return undefined;
   let escaped: RegExp | undefined;
   const pattern = () => {
