@@ -5,7 +5,7 @@ import type { Clock } from "./clock.js";
 import { XsiamValidationError } from "./errors.js";
 import type { paths } from "./generated/openapi.js";
 import type { GeneratedApiKey } from "./generated-key.js";
-import { type ResolvedCall, resolveCall } from "./internal/call.js";
+import { checkedCall, type ResolvedCall } from "./internal/call.js";
 import { DELETE, GENERATE, LIST } from "./internal/endpoints.js";
 import type { CallContext } from "./internal/failures.js";
 import { type ApiKeyInfo, keyPageOf, matches } from "./internal/key-list.js";
@@ -158,7 +158,7 @@ export function createApiKeysApi(settings: ApiKeysSettings): ApiKeysApi {
   const api: ApiKeysApi = {
     async generate(input, options) {
       const body = generateBody(input, clock.now());
-      const call = resolveCall(options, settings.policy);
+      const call = await checkedCall(options, settings.policy);
       const own = options === undefined ? {} : ownCopy(options, ["reconcile", "onSend"]);
       const { reconcile = settings.reconcile, onSend } = own;
       if (typeof reconcile !== "boolean") {
@@ -189,7 +189,10 @@ export function createApiKeysApi(settings: ApiKeysSettings): ApiKeysApi {
       try {
         return await send(withThe(marker));
       } catch (error) {
-        const { afterFailure } = await import("./internal/reconcile.js");
+        // When the reconciliation cannot load (offline), the failure is thrown as it is.
+        const { afterFailure } = await import("./internal/reconcile.js").catch(() => {
+          throw error;
+        });
         return afterFailure(
           error,
           { marker, started },
@@ -216,7 +219,7 @@ export function createApiKeysApi(settings: ApiKeysSettings): ApiKeysApi {
 
     async delete(ids, options) {
       const body = deleteBody(ids);
-      const call = resolveCall(options, settings.policy);
+      const call = await checkedCall(options, settings.policy);
       const result = await core.POST("/public_api/v1/api_keys/delete", init(body, call));
       const sent = body.request_data.filters[0]?.value.length ?? 0;
       return { updateCount: await deletedCount(deleteContext, result, sent) };
@@ -224,7 +227,7 @@ export function createApiKeysApi(settings: ApiKeysSettings): ApiKeysApi {
 
     async list(filter, options) {
       const checked: CheckedFilter = checkedFilter(filter);
-      const call = resolveCall(options, settings.policy);
+      const call = await checkedCall(options, settings.policy);
       const listed = await allPages(async (page) => {
         const result = await core.POST(
           "/public_api/v1/api_keys/get_api_keys",

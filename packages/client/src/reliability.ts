@@ -75,7 +75,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetryDelayMs: 10_000,
 };
 
-const RETRY_OPTIONS = ["timeoutMs", "maxRetries", "retryBaseDelayMs", "maxRetryDelayMs"] as const;
+export const RETRY_OPTIONS = ["timeoutMs", "maxRetries", "retryBaseDelayMs", "maxRetryDelayMs"] as const;
 const MAX_RETRIES_LIMIT = 10;
 // The longest delay a timer can take: a longer one fires after 1 ms instead (Node, browsers).
 const MAX_TIMER_MS = 2_147_483_647;

@@ -41,7 +41,7 @@ test("the bundle of a createXsiamClient consumer is within the size budget, rota
   expect(whole.warnings).toEqual([]);
   // The lazy chunk is real: rotation is not in what loads up front.
   expect(own.total.brotli - own.eager.brotli).toBeGreaterThan(1_000);
-  for (const lazy of ["rotate", "failures", "reconcile", "observe"]) {
+  for (const lazy of ["rotate", "failures", "reconcile", "observe", "headers"]) {
     expect(
       Object.keys(own.modules).some((path) => new RegExp(`/${lazy}-[A-Z0-9]+\\.js$`).test(path)),
       lazy,

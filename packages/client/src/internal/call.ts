@@ -2,7 +2,6 @@ import { described, ownCopy } from "@xsiam-sdk/auth";
 import type { CallOptions } from "../api-keys.js";
 import { XsiamValidationError } from "../errors.js";
 import { type RetryOptions, type RetryPolicy, retryPolicy } from "../reliability.js";
-import { checkHeaders } from "./request-options.js";
 
 const CALL_OPTIONS = [
   "signal",
@@ -38,10 +37,22 @@ export function resolveCall(options: CallOptions | undefined, clientPolicy: Retr
   if (headers !== undefined && (typeof headers !== "object" || headers === null || Array.isArray(headers))) {
     throw new XsiamValidationError("options.headers", `must be an object (got ${described(headers)})`);
   }
-  checkHeaders(headers, "options.headers");
   const overridden = Object.values(retry).some((value) => value !== undefined);
   return {
     init: { ...(signal && { signal }), ...(headers && { headers }) },
     policy: overridden ? retryPolicy(clientPolicy, retry, "options.") : clientPolicy,
   };
+}
+
+/** `resolveCall`, with the headers the call adds checked (the checks load only then). */
+export async function checkedCall(
+  options: CallOptions | undefined,
+  clientPolicy: RetryPolicy,
+): Promise<ResolvedCall> {
+  const call = resolveCall(options, clientPolicy);
+  if (call.init.headers !== undefined) {
+    const { checkHeaders } = await import("./headers.js");
+    checkHeaders(call.init.headers, "options.headers");
+  }
+  return call;
 }

@@ -1,7 +1,9 @@
 // The replies of the three operations, checked: the documented shape, or an error. The error
 // itself is built by the failure module, loaded when a reply is not what it should be.
+
 import { GeneratedApiKey } from "../generated-key.js";
 import type { CallContext } from "./failures.js";
+import { loadFailures } from "./load-failures.js";
 
 /** What openapi-fetch resolves to for a call made with `parseAs: "text"`. */
 export interface CallResult {
@@ -12,7 +14,7 @@ export interface CallResult {
 
 /** The error a reply amounts to, built where errors are built. */
 async function failed(context: CallContext, response: Response, problem: string | undefined, body?: unknown) {
-  const failures = await import("./failures.js");
+  const failures = await loadFailures();
   return problem === undefined
     ? failures.errorFromResponse(context, response, body)
     : failures.malformedReply(context, response, problem);

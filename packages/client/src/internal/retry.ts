@@ -53,9 +53,9 @@ export function nextStep(
   return { retry: true, waitMs: retryDelay(null, attempt, policy, random, now) ?? 0 };
 }
 
-// RFC 9110's three date forms: "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
-// "Sun Nov  6 08:49:37 1994".
-const HTTP_DATE = /^\s*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? [\w -]+ \d\d:\d\d:\d\d (?:GMT|\d{4})\s*$/;
+// An HTTP date as servers send it: "Sun, 06 Nov 1994 08:49:37 GMT" (or the older
+// "Sunday, 06-Nov-94 08:49:37 GMT").
+const HTTP_DATE = /^\s*[A-Z][a-z]+, .+ GMT\s*$/;
 
 /**
  * The wait before retry number `attempt`: what `Retry-After` asks for if it is given and within
@@ -70,7 +70,7 @@ export function retryDelay(
   now: number,
 ): number | undefined {
   if (retryAfter !== null) {
-    // Seconds, or an HTTP date (a day name first, GMT or a year last): anything else is no answer,
+    // Seconds, or an HTTP date (a day name first, GMT last): anything else is no answer,
     // not a date Date.parse would guess from it ("-5", "foo 1") and so no wait at all.
     const asked = /^\s*\d+\s*$/.test(retryAfter)
       ? Number(retryAfter) * 1_000

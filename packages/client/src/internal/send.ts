@@ -1,5 +1,6 @@
 import type { Clock } from "../clock.js";
 import { ResponseTooLarge, readCapped } from "./body.js";
+import { loadFailures } from "./load-failures.js";
 import type { Failure } from "./retry.js";
 
 /** The fetch the client sends requests with: `globalThis.fetch` or one the caller provides. */
@@ -44,7 +45,7 @@ export async function send(
     if (error instanceof ResponseTooLarge) {
       return status === undefined ? { failure: "too-large", error } : { failure: "too-large", error, status };
     }
-    const { classified } = await import("./failures.js");
+    const { classified } = await loadFailures();
     return { failure: classified(error), error };
   } finally {
     if (timer !== undefined) clock.clearTimeout(timer);

@@ -2,6 +2,7 @@
 // so that time spent waiting never counts against the signature's five-minute window) → send and
 // read the whole body, within the timeout → retry or not. What only a failure needs (its error,
 // the redaction of an error body) and what only a logger or a hook needs are loaded when needed.
+
 import type { Clock } from "../clock.js";
 import { sleep } from "../clock.js";
 import { type Attempts, XsiamAbortError } from "../errors.js";
@@ -9,6 +10,7 @@ import type { RateLimiter } from "../rate-limiter.js";
 import type { RetryPolicy } from "../reliability.js";
 import { buffered } from "./buffered-response.js";
 import { endpointOf } from "./endpoints.js";
+import { loadFailures } from "./load-failures.js";
 import type { Observer, ObserverSettings } from "./observe.js";
 import { type AttemptResult, nextStep } from "./retry.js";
 import { type FetchLike, type Outcome, send } from "./send.js";
@@ -140,10 +142,10 @@ export function createTransport(settings: TransportSettings): (policy: RetryPoli
           redirectedTo: location === null ? undefined : originOf(location, url),
         });
         if (response.ok) return buffered(response, bytes);
-        const { redactedBody } = await import("./failures.js");
+        const { redactedBody } = await loadFailures();
         return buffered(response, redactedBody(bytes, secrets, endpoint?.mintsKeys ?? false));
       }
-      const { transportFailure } = await import("./failures.js");
+      const { transportFailure } = await loadFailures();
       const { host, pathname } = new URL(url);
       throw transportFailure(outcome, {
         label: endpoint?.operation ?? `${method} ${pathname}`,
@@ -161,5 +163,5 @@ export function createTransport(settings: TransportSettings): (policy: RetryPoli
 async function what(outcome: Outcome): Promise<string> {
   if ("response" in outcome) return String(outcome.response.status);
   if (outcome.failure === "timeout") return "timeout";
-  return (await import("./failures.js")).reasonOf(outcome.error).reason;
+  return (await loadFailures()).reasonOf(outcome.error).reason;
 }

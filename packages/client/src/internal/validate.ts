@@ -88,19 +88,7 @@ function looksLikeSeconds(value: number, now: number): boolean {
  * and at most six months ahead. Errors name `field`.
  */
 export function expirationOf(value: unknown, now: number, field = "expiration"): number {
-  const milliseconds = value instanceof Date ? value.getTime() : value;
-  if (typeof milliseconds !== "number" || !Number.isSafeInteger(milliseconds)) {
-    throw new XsiamValidationError(
-      field,
-      `must be a Date or integer epoch milliseconds (got ${described(value)})`,
-    );
-  }
-  if (milliseconds <= now && looksLikeSeconds(milliseconds, now)) {
-    throw new XsiamValidationError(
-      field,
-      `must be epoch milliseconds; ${milliseconds} looks like seconds: multiply by 1000`,
-    );
-  }
+  const milliseconds = millisecondsOf(field, value, (ms) => ms <= now && looksLikeSeconds(ms, now));
   if (milliseconds <= now) throw new XsiamValidationError(field, "must be in the future");
   if (milliseconds > sixMonthsAfter(now)) {
     throw new XsiamValidationError(field, "must be at most six months ahead");
@@ -217,14 +205,22 @@ const FILTER_FIELDS = ["ids", "roles", "expiresAfter", "expiresBefore"] as const
 const SECONDS_RANGE = [1e9, 1e11];
 
 function timeOf(field: string, value: unknown): number {
+  return millisecondsOf(field, value, (ms) => ms >= (SECONDS_RANGE[0] ?? 0) && ms < (SECONDS_RANGE[1] ?? 0));
+}
+
+/**
+ * `value`, a Date or integer epoch milliseconds (not negative), as epoch milliseconds; one that
+ * `inSeconds` takes for epoch seconds is refused, saying so.
+ */
+function millisecondsOf(field: string, value: unknown, inSeconds: (milliseconds: number) => boolean): number {
   const milliseconds = value instanceof Date ? value.getTime() : value;
   if (typeof milliseconds !== "number" || !Number.isSafeInteger(milliseconds) || milliseconds < 0) {
     throw new XsiamValidationError(
       field,
-      `must be a valid Date or epoch milliseconds (got ${described(value)})`,
+      `must be a Date or integer epoch milliseconds (got ${described(value)})`,
     );
   }
-  if (milliseconds >= (SECONDS_RANGE[0] ?? 0) && milliseconds < (SECONDS_RANGE[1] ?? 0)) {
+  if (inSeconds(milliseconds)) {
     throw new XsiamValidationError(
       field,
       `must be epoch milliseconds; ${milliseconds} looks like seconds: multiply by 1000`,
