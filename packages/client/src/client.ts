@@ -81,7 +81,11 @@ export interface XsiamClientSettings extends AuthOptions, RetryOptions {
   settleMs?: number | undefined;
   /**
    * The clock the client waits on: the rate limiter it makes (`rateLimit` as a number), the pause
-   * before a retry, each attempt's timeout. Inject a fake one in tests to run those on fake time.
+   * before a retry, each attempt's timeout, the wait for a key a failed generate may still mint.
+   * Its `now()` is also "now" for generate's expiration (the default of 14 days, the checks that it
+   * is in the future and at most six months ahead) and for rotation's: a fake clock set in the past
+   * makes the service refuse those. Signing reads the time from the key option `now` (`Date.now`
+   * by default), not from this clock. Inject a fake one in tests to run those waits on fake time.
    * @default the system's
    */
   clock?: Clock | undefined;
@@ -257,8 +261,12 @@ function assembled(auth: AuthOptions, baseUrl: string, parts: Parts): XsiamClien
     apiKeys,
     raw: guardedClient(core, own, baseUrl),
     baseUrl,
-    withOptions: (options) =>
-      assembled(auth, baseUrl, { ...parts, policy: retryPolicy(parts.policy, options) }),
+    withOptions: (options) => {
+      if (typeof options !== "object" || options === null) {
+        throw new XsiamValidationError("withOptions", `must be an object (got ${described(options)})`);
+      }
+      return assembled(auth, baseUrl, { ...parts, policy: retryPolicy(parts.policy, options) });
+    },
   };
 }
 

@@ -15,6 +15,7 @@ import {
   type XsiamClient,
   type XsiamClientSettings,
   XsiamNetworkError,
+  XsiamValidationError,
 } from "../src/index.js";
 import { retryDelay } from "../src/internal/retry.js";
 import {
@@ -224,6 +225,23 @@ describe("options per call override the client's", () => {
       ...({ xsiam: { maxRetries: 0 } } as object),
     });
     expect(unknownKey.response.status).toBe(200);
+  });
+
+  test("a raw call's own retry options are refused, pointing to withOptions; withOptions takes an object", async () => {
+    const body = {
+      request_data: { filters: [{ field: "id" as const, operator: "in" as const, value: [1] }] },
+    };
+    for (const name of ["timeoutMs", "maxRetries", "retryBaseDelayMs", "maxRetryDelayMs"]) {
+      const error = await rejectionOf(
+        client().raw.POST("/public_api/v1/api_keys/delete", { body, ...({ [name]: 0 } as object) }),
+      );
+      expect(error).toMatchObject({ name: "XsiamValidationError", field: name });
+      expect((error as Error).message).toContain("xsiam.withOptions");
+    }
+    expect(server.received).toHaveLength(0);
+    for (const bad of [null, "fast", 42]) {
+      expect(() => client().withOptions(bad as never)).toThrow(XsiamValidationError);
+    }
   });
 
   test("a bad per-call option is an XsiamValidationError before sending", async () => {

@@ -251,7 +251,7 @@ describe("bad filters are an XsiamValidationError, and nothing is sent", () => {
       "a date in text",
       { expiresAfter: "2026-12-01" },
       "filter.expiresAfter",
-      /valid Date or epoch milliseconds/,
+      /valid Date or integer epoch milliseconds/,
     ],
     ["an invalid Date", { expiresBefore: new Date("nope") }, "filter.expiresBefore", /valid Date/],
     [

@@ -20,7 +20,7 @@ test("a failure whose error code cannot be loaded still ends in an XsiamNetworkE
     const error = await call().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(XsiamError);
     expect(error).toBeInstanceOf(XsiamNetworkError);
-    expect((error as Error).message).toContain("the code that describes failures did not load");
+    expect((error as Error).message).toContain("the call failed; its failure handling did not load");
     // The import's own failure is kept as the cause.
     expect((error as Error).cause).toBeInstanceOf(Error);
   }

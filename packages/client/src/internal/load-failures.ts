@@ -7,7 +7,7 @@ import { XsiamNetworkError } from "../errors.js";
  */
 export const loadFailures = (): Promise<typeof import("./failures.js")> =>
   import("./failures.js").catch((cause: unknown) => {
-    throw new XsiamNetworkError("the call failed, and the code that describes failures did not load", {
+    throw new XsiamNetworkError("the call failed; its failure handling did not load", {
       cause,
       attempts: 1,
       maxAttempts: 1,

@@ -217,7 +217,7 @@ function millisecondsOf(field: string, value: unknown, inSeconds: (milliseconds:
   if (typeof milliseconds !== "number" || !Number.isSafeInteger(milliseconds) || milliseconds < 0) {
     throw new XsiamValidationError(
       field,
-      `must be a Date or integer epoch milliseconds (got ${described(value)})`,
+      `must be a valid Date or integer epoch milliseconds (got ${described(value)})`,
     );
   }
   if (inSeconds(milliseconds)) {
