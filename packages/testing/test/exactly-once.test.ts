@@ -50,7 +50,7 @@ const settings: Partial<XsiamClientSettings> = {
   timeoutMs: 30_000,
   retryBaseDelayMs: 20,
   rateLimit: false,
-  settleMs: 1_500,
+  settleMs: 500,
 };
 const settingsFor = (fault: Fault): Partial<XsiamClientSettings> =>
   fault.kind === "delay-after" ? { ...settings, timeoutMs: TIMEOUT_MS } : settings;

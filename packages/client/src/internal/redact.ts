@@ -66,7 +66,7 @@ function characterForms(character: string): string {
 const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 
 /**
- * `secret`, and what a server may echo instead of it: its UTF-8 bytes in hexadecimal (either case)
+ * What a server may echo instead of `secret`: its UTF-8 bytes in hexadecimal (either case)
  * and in base64 and base64url, also where it sits inside a longer base64 text (`Basic` credentials,
  * a token): for each of the three offsets at which it may start there, the characters that encode
  * its bytes alone.
@@ -74,7 +74,7 @@ const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 function encodings(secret: string): string[] {
   const bytes = encoder.encode(secret);
   const hexDigits = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  const forms = [secret, hexDigits, hexDigits.toUpperCase()];
+  const forms = [hexDigits, hexDigits.toUpperCase()];
   for (const offset of [0, 1, 2]) {
     const shifted = new Uint8Array(offset + bytes.length);
     shifted.set(bytes, offset);
@@ -97,10 +97,12 @@ const ESCAPES = /[\\%&]/;
  * The pattern for escaped forms is compiled only when some text has an escape in it.
  */
 export function secretMatcher(secrets: readonly string[]): SecretMatcher | undefined {
-  const plain = [...new Set(secrets.flatMap(encodings))].filter(
-    (secret) => secret.length >= MIN_SECRET_LENGTH,
-  );
+  const plain = [...new Set(secrets)].filter((secret) => secret.length >= MIN_SECRET_LENGTH);
   if (plain.length === 0) return undefined;
+  // The encoded forms are looked for as they are: what escapes them is the plain form's pattern.
+  const encoded = [...new Set(plain.flatMap(encodings))]
+    .filter((form) => form.length >= MIN_SECRET_LENGTH && !plain.includes(form))
+    .sort((a, b) => b.length - a.length);
   let escaped: RegExp | undefined;
   const pattern = () => {
     escaped ??= new RegExp(
@@ -114,9 +116,15 @@ export function secretMatcher(secrets: readonly string[]): SecretMatcher | undef
     return escaped;
   };
   const holdsPlain = (text: string) => plain.some((secret) => text.includes(secret));
+  const holdsEncoded = (text: string) => encoded.some((form) => text.includes(form));
+  const withoutEncoded = (text: string) =>
+    encoded.reduce((clean, form) => (clean.includes(form) ? clean.split(form).join(REDACTED) : clean), text);
   return {
-    test: (text) => holdsPlain(text) || (ESCAPES.test(text) && pattern().test(text)),
-    redact: (text) => (holdsPlain(text) || ESCAPES.test(text) ? text.replace(pattern(), REDACTED) : text),
+    test: (text) => holdsPlain(text) || holdsEncoded(text) || (ESCAPES.test(text) && pattern().test(text)),
+    redact: (text) => {
+      const clean = withoutEncoded(text);
+      return holdsPlain(clean) || ESCAPES.test(clean) ? clean.replace(pattern(), REDACTED) : clean;
+    },
   };
 }
 
