@@ -94,7 +94,10 @@ const BREAKING: Array<[string, (spec: string) => string, string]> = [
 ];
 
 describe.each(BREAKING)("%s", (_label, edit, words) => {
-  test("fails, naming the change in words, with a summary for the changeset; passes with a major changeset", () => {
+  // Each kind of break fails the gate in its own words; what a changeset does to a failing gate
+  // does not depend on the kind, so the first one alone goes on to the changesets.
+  const first = words === BREAKING[0]?.[2];
+  test(`fails, naming the change in words, with a summary for the changeset${first ? "; a minor changeset is not enough, a major one passes" : ""}`, () => {
     const copy = copyOfRepository();
     const failed = gate(copy, edit);
     expect(failed.status).toBe(1);
@@ -106,6 +109,7 @@ describe.each(BREAKING)("%s", (_label, edit, words) => {
       `---\n"@xsiam-sdk/client": major\n---\n\nBreaking changes to the API (spec/openapi.yaml) since the last release:\n\n`,
     );
     expect(failed.stdout).toContain(`- ${words}`);
+    if (!first) return;
     writeFileSync(
       join(copy, ".changeset/just-a-fix.md"),
       '---\n"@xsiam-sdk/client": minor\n---\n\nNot enough.\n',
