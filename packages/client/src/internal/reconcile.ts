@@ -257,6 +257,11 @@ export function createSettleWatcher(finder: KeyFinder, clock: Clock): SettleWatc
         await sleep(Math.max(0, Math.min(pause, earliest - clock.now())), undefined, clock);
         if (pending.size > 0) await round();
       }
+    } catch (error) {
+      // Nothing may leave a call waiting for ever: what could not be checked is said.
+      for (const entry of [...pending]) {
+        settle(entry, { kind: "unknown", reason: `checking failed: ${problemOf(error)}`, candidates: [] });
+      }
     } finally {
       running = false;
     }
@@ -264,18 +269,23 @@ export function createSettleWatcher(finder: KeyFinder, clock: Clock): SettleWatc
   return {
     watch(sent, deadline, signal) {
       return new Promise<GenerateOutcome>((resolve) => {
-        const entry: Entry = { sent, deadline, resolve };
+        const aborted = () =>
+          settle(entry, {
+            kind: "unknown",
+            reason: "the call was aborted while the service may still mint its key",
+            candidates: [],
+          });
+        const entry: Entry = {
+          sent,
+          deadline,
+          resolve: (outcome) => {
+            signal?.removeEventListener("abort", aborted);
+            resolve(outcome);
+          },
+        };
         pending.add(entry);
-        signal?.addEventListener(
-          "abort",
-          () =>
-            settle(entry, {
-              kind: "unknown",
-              reason: "the call was aborted while the service may still mint its key",
-              candidates: [],
-            }),
-          { once: true },
-        );
+        signal?.addEventListener("abort", aborted, { once: true });
+        if (signal?.aborted) aborted();
         if (!running) void run();
       });
     },
