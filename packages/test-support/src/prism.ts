@@ -86,6 +86,9 @@ async function launch(spec: string, port: number, startTimeoutMs: number): Promi
       throw new Error(`Prism exited with ${child.exitCode ?? child.signalCode} before answering:\n${output}`);
     }
     try {
+      // Only this Prism's own word that it listens on this port counts: another process (another
+      // test's mock) may have taken the port since it was found free, and would answer the fetch.
+      if (!output.includes(`Prism is listening on ${url}`)) throw new Error("not listening yet");
       await fetch(url, { signal: AbortSignal.timeout(1_000) });
       if (child.pid === undefined) throw new Error("Prism has no pid");
       // The tests that use it would fail with "fetch failed"; say why.
