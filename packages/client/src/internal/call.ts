@@ -3,7 +3,8 @@ import type { CallOptions } from "../api-keys.js";
 import { XsiamValidationError } from "../errors.js";
 import { type RetryOptions, type RetryPolicy, retryPolicy } from "../reliability.js";
 
-const CALL_OPTIONS = [
+/** The options every method takes for one call. */
+export const CALL_OPTIONS = [
   "signal",
   "headers",
   "timeoutMs",

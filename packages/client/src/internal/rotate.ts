@@ -30,25 +30,22 @@ import {
   type RotateResult,
   rotationExpiry,
 } from "../rotation.js";
+import { CALL_OPTIONS } from "./call.js";
 import type { ApiKeyInfo } from "./key-list.js";
 import { failureSummary } from "./reconcile.js";
 import { REDACTED } from "./redact.js";
 import { visible } from "./text.js";
 import { expirationOf, keyIdOf, refuseUnknownFields } from "./validate.js";
 
+// Rotate's own options, and those of one call (the signal stops the whole rotation).
 const ROTATE_OPTIONS = [
   "handOver",
   "keepOld",
   "expiresAt",
-  "signal",
   "onProgress",
   "checkAttempts",
   "checkDelayMs",
-  "headers",
-  "timeoutMs",
-  "maxRetries",
-  "retryBaseDelayMs",
-  "maxRetryDelayMs",
+  ...CALL_OPTIONS,
 ] as const;
 const MAX_CHECK_ATTEMPTS = 10;
 const MAX_CHECK_DELAY_MS = 60_000;
@@ -122,8 +119,8 @@ function checkedOptions(options: RotateOptions, now: number): Checked {
   const expiresAt =
     own.expiresAt === undefined ? undefined : expirationOf(own.expiresAt, now, "options.expiresAt");
   const call: CallOptions = {};
-  for (const name of ["headers", "timeoutMs", "maxRetries", "retryBaseDelayMs", "maxRetryDelayMs"] as const) {
-    if (own[name] !== undefined) Object.assign(call, { [name]: own[name] });
+  for (const name of CALL_OPTIONS) {
+    if (name !== "signal" && own[name] !== undefined) Object.assign(call, { [name]: own[name] });
   }
   return { handOver, keepOld, expiresAt, signal, onProgress, checkAttempts, checkDelayMs, call };
 }
