@@ -38,6 +38,7 @@ const COMMAND_OPTIONS: Readonly<
       id: { type: "string", multiple: true },
       role: { type: "string", multiple: true },
       "expiring-within": { type: "string" },
+      marker: { type: "string" },
     },
     run: list,
   },

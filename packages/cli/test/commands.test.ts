@@ -136,13 +136,40 @@ describe("list", () => {
     expect(await ids("--expiring-within", "7d")).toEqual([soon.id]);
     const [first] = JSON.parse((await run("list", "--id", String(later.id))).stdout);
     expect(Object.keys(first).sort()).toEqual(
-      ["comment", "createdAt", "createdBy", "expiresAt", "id", "roles", "securityLevel", "userName"].sort(),
+      [
+        "comment",
+        "createdAt",
+        "createdBy",
+        "expiresAt",
+        "id",
+        "marker",
+        "roles",
+        "securityLevel",
+        "userName",
+      ].sort(),
     );
+  });
+
+  test("--marker finds the key a generate marked, given as printed or as its 16 letters and digits", async () => {
+    const token = "q3XvR8kLm2Pw9TzA";
+    const marked = tenant.addKey({ roles: ["Viewer"], comment: `nightly export [xsiam-sdk:${token}]` });
+    tenant.addKey({ roles: ["Viewer"], comment: "nightly export [xsiam-sdk:AAAAAAAAAAAAAAAA]" });
+    for (const given of [token, `[xsiam-sdk:${token}]`, `xsiam-sdk:${token}`]) {
+      const { code, stdout } = await run("list", "--marker", given);
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toEqual([
+        expect.objectContaining({ id: marked.id, comment: "nightly export", marker: `[xsiam-sdk:${token}]` }),
+      ]);
+    }
+    // Without --marker, the comment is the caller's: no marker in it.
+    const all = JSON.parse((await run("list")).stdout) as { id: number; comment: string | null }[];
+    expect(all.find((key) => key.id === marked.id)?.comment).toBe("nightly export");
   });
 
   test.each([
     [["--expiring-within", "soon"], "--expiring-within must be a duration like 30d"],
     [["--id", "abc"], "--id must be a key id"],
+    [["--marker", "[xsiam-sdk:short]"], "--marker must be a marker as generate prints it"],
   ])("%j is exit 1", async (args, message) => {
     const { code, stderr } = await run("list", ...args);
     expect(code).toBe(1);
@@ -151,6 +178,21 @@ describe("list", () => {
 });
 
 describe("generate", () => {
+  test("a 504 whose request still creates the key: progress while it waits, the key found and deleted, one key handed over", async () => {
+    // The gateway gives up at 100 ms; the service mints 700 ms after the request came.
+    tenant.faults.inject("generate", { kind: "act-later", afterMs: 700, answerMs: 100, status: 504 });
+    appendFileSync(join(dir, "admin.env"), "XSIAM_SETTLE_MS=5000\n");
+    const { code, stderr } = await run("generate", "--role", "Viewer", "--out", "viewer.env");
+    expect(code).toBe(0);
+    // Off a terminal, the start of the wait and each check after it are lines of their own.
+    expect(stderr).toMatch(
+      /The service did not answer in time and may still create the key: waiting for it before trying again \(\d s left of 5 s; checked 0 times; XSIAM_SETTLE_MS sets the window\)/,
+    );
+    await tenant.idle();
+    const env = parsedEnv(readFileSync(join(dir, "viewer.env"), "utf8"));
+    expect(tenant.keys().map((stored) => stored.id)).toEqual([tenant.rootKey.id, Number(env.XSIAM_API_KEY_ID)]);
+  });
+
   test("--out writes a new file of mode 600 in env format, and the key nowhere else", async () => {
     const { code, stdout, stderr } = await run(
       "generate",

@@ -135,7 +135,9 @@ describe("--to-command: the consumer's exit status is the check", () => {
     );
     expect(stderr).toContain("[redacted]");
     // Without the padding, no run of the key's letters and digits is left, on either side of the cut.
-    const shown = stderr.replace(/x{50,}/g, " ").replace(/\[xsiam-sdk:[A-Za-z0-9]{16}\]/g, "[marker]");
+    const shown = stderr
+      .replace(/x{50,}/g, " ")
+      .replace(/\[xsiam-sdk:[A-Za-z0-9]{16}\]|--marker [A-Za-z0-9]{16}/g, "[marker]");
     expect(shown).not.toMatch(/[A-Za-z0-9]{12,}/);
   });
 
@@ -420,9 +422,17 @@ describe("--out: every byte on disk, or nothing changed", () => {
     await running.waitFor("4/5 Checking");
     running.child.kill("SIGKILL");
     const { stderr } = await running.done;
-    const marker = /the new key's comment will hold (\[xsiam-sdk:[A-Za-z0-9]{16}\])/.exec(stderr)?.[1];
+    const found =
+      /the new key will have marker (\[xsiam-sdk:[A-Za-z0-9]{16}\]): if this run dies before it finishes, find that key with (xsiam-keys list --marker [A-Za-z0-9]{16} --credentials admin\.env) and delete it/.exec(
+        stderr,
+      );
     const left = tenant.keys().find((stored) => stored.id !== tenant.rootKey.id && stored.id !== key.id);
-    expect(left?.comment).toContain(marker);
+    expect(left?.comment).toContain(found?.[1]);
+    // The command the line gives finds that key, and only it.
+    const listed = await startXsiamKeys([...(found?.[2] ?? "?").split(" ").slice(1), "--json"], { cwd: dir })
+      .done;
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ id: left?.id, marker: found?.[1] }]);
     const kept = readdirSync(dir).filter((name) => name.endsWith(".xsiam-keys-old"));
     expect(kept).toHaveLength(1);
     expect(readFileSync(join(dir, kept[0] as string), "utf8")).toBe(text);
@@ -458,7 +468,7 @@ describe("signals: Ctrl-C (SIGINT) and SIGTERM at each step", () => {
 
     test("while generate is in flight: it is waited for, then its key deleted", async () => {
       tenant.faults.inject("generate", { kind: "delay-after", ms: 500 });
-      const result = await interrupted(signal, "the new key's comment will hold");
+      const result = await interrupted(signal, "the new key will have marker");
       expect(result.code).toBe(code[signal]);
       expect(result.stderr).toMatch(/was stopped at generate .*: new key \d+ was deleted/);
       expect(result.stderr).toContain(`Nothing changed: you hold key ${result.key.id}.`);
@@ -549,7 +559,7 @@ describe("signals: Ctrl-C (SIGINT) and SIGTERM at each step", () => {
       ["--credentials", "admin.env", "rotate", String(key.id), "--out", "app.env", "--force"],
       { cwd: dir },
     );
-    await running.waitFor("the new key's comment will hold");
+    await running.waitFor("the new key will have marker");
     running.child.kill("SIGINT");
     await running.waitFor("stopping once the current step is finished or undone");
     running.child.kill("SIGINT");
@@ -573,7 +583,7 @@ describe("signals: Ctrl-C (SIGINT) and SIGTERM at each step", () => {
         cwd: dir,
       },
     );
-    await running.waitFor("the new key's comment will hold");
+    await running.waitFor("the new key will have marker");
     running.child.kill("SIGINT");
     const result = await running.done;
     expect(result.code).toBe(130);

@@ -162,7 +162,7 @@ test("Ctrl-C during a rotation: the step is undone, the screen says what was don
   const old = tenant.addKey({ roles: ["Viewer"], comment: "export", expiration: Date.now() + 86_400_000 });
   tenant.faults.inject("generate", { kind: "delay-after", ms: 1_500 });
   type(`xsiam-keys rotate ${old.id} --out rotated.env`);
-  await waitFor("the new key's comment will hold");
+  await waitFor("the new key will have marker");
   tmux("send-keys", "-t", "cli", "C-c");
   const shown = await waitFor(`Nothing changed: you hold key ${old.id}.`);
   expect(shown).toContain("stopping once the current step is finished or undone");

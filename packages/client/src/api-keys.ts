@@ -9,7 +9,7 @@ import { checkedCall, type ResolvedCall } from "./internal/call.js";
 import { DELETE, GENERATE, LIST } from "./internal/endpoints.js";
 import type { CallContext } from "./internal/failures.js";
 import { type ApiKeyInfo, keyPageOf, matches } from "./internal/key-list.js";
-import { newMarker, withMarker } from "./internal/marker.js";
+import { newMarker } from "./internal/marker.js";
 import { allPages } from "./internal/paging.js";
 import type { SettleWatcher } from "./internal/reconcile.js";
 import { deletedCount, generatedKey, malformed, replyOf } from "./internal/replies.js";
@@ -52,6 +52,26 @@ export interface GenerateOptions extends CallOptions {
    * requests carry no marker.
    */
   onSend?: ((request: { readonly marker: string; readonly attempt: number }) => void) | undefined;
+  /**
+   * Called while the client waits for the key of an attempt whose request may still be running on
+   * the service (after a timeout, a connection lost after sending, a 502/503/504): once when the
+   * wait begins (`checks: 0`) and after each check that did not end it, e.g. to show progress. No
+   * retry is sent meanwhile; the wait ends when the key is found or `windowMs` after the request
+   * was sent (the client's `settleMs`).
+   */
+  onWait?: ((progress: SettleProgress) => void) | undefined;
+}
+
+/** Where a generate's wait for a key that may still be minted stands: see `GenerateOptions.onWait`. */
+export interface SettleProgress {
+  /** The marker of the attempt waited for. */
+  readonly marker: string;
+  /** Since the attempt was sent. */
+  readonly waitedMs: number;
+  /** The whole window, from when the attempt was sent. */
+  readonly windowMs: number;
+  /** Lists made for it so far. */
+  readonly checks: number;
 }
 
 /** The API key endpoints, with checked inputs and typed errors. */
@@ -159,16 +179,21 @@ export function createApiKeysApi(settings: ApiKeysSettings): ApiKeysApi {
     async generate(input, options) {
       const body = generateBody(input, clock.now());
       const call = await checkedCall(options, settings.policy);
-      const own = options === undefined ? {} : ownCopy(options, ["reconcile", "onSend"]);
-      const { reconcile = settings.reconcile, onSend } = own;
+      const own = options === undefined ? {} : ownCopy(options, ["reconcile", "onSend", "onWait"]);
+      const { reconcile = settings.reconcile, onSend, onWait } = own;
       if (typeof reconcile !== "boolean") {
         throw new XsiamValidationError(
           "options.reconcile",
           `must be a boolean (got ${described(reconcile)})`,
         );
       }
-      if (onSend !== undefined && typeof onSend !== "function") {
-        throw new XsiamValidationError("options.onSend", `must be a function (got ${described(onSend)})`);
+      for (const [name, hook] of [
+        ["onSend", onSend],
+        ["onWait", onWait],
+      ]) {
+        if (hook !== undefined && typeof hook !== "function") {
+          throw new XsiamValidationError(`options.${name}`, `must be a function (got ${described(hook)})`);
+        }
       }
       const send = async (requestData: typeof body.request_data) =>
         generatedKey(
@@ -181,7 +206,8 @@ export function createApiKeysApi(settings: ApiKeysSettings): ApiKeysApi {
       const withThe = (marker: string) => ({
         ...body.request_data,
         expiration,
-        comment: withMarker(comment, marker),
+        // The caller's comment as written, then one space and the call's marker (list splits it off).
+        comment: comment ? `${comment} ${marker}` : marker,
       });
       const marker = newMarker();
       onSend?.({ marker, attempt: 1 });
@@ -209,6 +235,7 @@ export function createApiKeysApi(settings: ApiKeysSettings): ApiKeysApi {
             random: settings.random,
             signal: call.init.signal,
             onSend,
+            onWait,
             settleMs: settings.settleMs,
             api,
             poller,

@@ -199,7 +199,7 @@ export class XsiamGenerateError extends XsiamError {
   override name: "XsiamGenerateError" = "XsiamGenerateError" as const;
   /** What became of the key. */
   readonly outcome: GenerateOutcome;
-  /** The marker the call put in the key's comment, e.g. `[xsiam-sdk:q3XvR8kLm2Pw9TzA]`: what to look for. */
+  /** The call's marker, e.g. `[xsiam-sdk:q3XvR8kLm2Pw9TzA]`: the key it names has it as its `marker` in `apiKeys.list()`. */
   readonly marker: string;
   /** Generate requests the call sent; each failed one was checked before the next. */
   readonly tries: number;

@@ -1,5 +1,5 @@
 export type { AuthOptions, SecurityLevel } from "@xsiam-sdk/auth";
-export type { ApiKeysApi, CallOptions, GenerateOptions } from "./api-keys.js";
+export type { ApiKeysApi, CallOptions, GenerateOptions, SettleProgress } from "./api-keys.js";
 export {
   createXsiamClient,
   createXsiamClientFromEnv,

@@ -1,4 +1,4 @@
-import type { CallOptions } from "./api-keys.js";
+import type { CallOptions, SettleProgress } from "./api-keys.js";
 import type { RotateStep } from "./errors.js";
 import type { GeneratedApiKey } from "./generated-key.js";
 import type { ApiKeyInfo } from "./internal/key-list.js";
@@ -89,6 +89,11 @@ export type RotateEvent =
    * where it outlives the process (a log line): if the process dies now, it names the key to delete.
    */
   | { readonly kind: "sending"; readonly marker: string; readonly attempt: number }
+  /**
+   * A generate attempt failed in a way that leaves its request possibly still running on the
+   * service: no retry is sent while the client waits for its key (see `GenerateOptions.onWait`).
+   */
+  | ({ readonly kind: "waiting" } & SettleProgress)
   /** The new key exists. */
   | { readonly kind: "created"; readonly id: number }
   /** The new key did not authenticate (yet): the check is tried again after `delayMs`. */

@@ -86,8 +86,8 @@ test("with reconciliation (the default) the one-week default is sent explicitly,
   const { request_data: sent } = await (requests[0] as Request).json();
   expect(sent.expiration).toBeGreaterThanOrEqual(before + 7 * DAY);
   expect(sent.expiration).toBeLessThanOrEqual(Date.now() + 7 * DAY);
-  // A marker the comment carried from an earlier key is replaced, not piled up.
-  expect(sent.comment).toMatch(/^rotated \[xsiam-sdk:(?!a{16})[A-Za-z0-9]{16}\]$/);
+  // The comment is sent as written (list gives it back so), then one space and the call's own marker.
+  expect(sent.comment).toMatch(/^rotated \[xsiam-sdk:a{16}\] \[xsiam-sdk:(?!a{16})[A-Za-z0-9]{16}\]$/);
 });
 
 test("expiration as epoch milliseconds is sent as is", async () => {

@@ -5,6 +5,7 @@ import { inspect } from "node:util";
 import {
   type GeneratedApiKey,
   XsiamApiError,
+  type SettleProgress,
   type XsiamClientSettings,
   XsiamError,
   XsiamGenerateError,
@@ -213,6 +214,48 @@ describe("act later: the key is minted after the client gave up", () => {
     60_000,
   );
 
+  test("onWait tells how the wait stands, from its start to each check; no retry is sent meanwhile", async () => {
+    await start();
+    const xsiam = clientOf(tenant, tenant.rootKey, late);
+    tenant.faults.inject("generate", { kind: "act-later", afterMs: 1_500, answerMs: 2_000 });
+    const seen: SettleProgress[] = [];
+    const markers: string[] = [];
+    const { held, failed } = await run([
+      () =>
+        xsiam.apiKeys.generate(input, {
+          onSend: ({ marker }) => markers.push(marker),
+          onWait: (progress) => {
+            seen.push(progress);
+            throw new Error("a hook that throws does not break the call");
+          },
+        }),
+    ]);
+    expect(failed).toEqual([]);
+    await tenant.idle();
+    expectNoOrphans(held);
+    // The first attempt was waited for until its key appeared (and was deleted), then one retry.
+    expect(markers).toHaveLength(2);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.map((progress) => progress.checks)).toEqual(seen.map((_, index) => index));
+    for (const progress of seen) {
+      expect(progress).toMatchObject({ marker: markers[0], windowMs: late.settleMs });
+      expect(progress.waitedMs).toBeLessThan(1_500 + 1_000);
+    }
+    expect(seen.map((progress) => progress.waitedMs)).toEqual(
+      [...seen.map((progress) => progress.waitedMs)].sort((a, b) => a - b),
+    );
+    expect(tenant.faults.calls().generate).toBe(2);
+  }, 30_000);
+
+  test("onWait that is not a function is refused before anything is sent", async () => {
+    await start();
+    const error = await clientOf(tenant)
+      .apiKeys.generate(input, { onWait: "progress" as unknown as () => void })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: "XsiamValidationError", field: "options.onWait" });
+    expect(tenant.faults.calls().generate ?? 0).toBe(0);
+  });
+
   test("the window closes before the key is minted: the error says so and names the marker", async () => {
     await start();
     const xsiam = clientOf(tenant, tenant.rootKey, { ...late, settleMs: 500, maxRetries: 0 });
@@ -222,11 +265,13 @@ describe("act later: the key is minted after the client gave up", () => {
     expect(error).toBeInstanceOf(XsiamGenerateError);
     expect(error?.outcome).toEqual({ kind: "none" });
     expect(error?.message).toContain(
-      `no key was created within 1 s of sending; a key that appears later is not the client's to find: it carries ${error?.marker} in its comment`,
+      `no key was created within 1 s of sending; a key that appears later is not the client's to find: it has marker ${error?.marker} (apiKeys.list() gives each key's marker)`,
     );
     await tenant.idle();
-    // It did appear, later, with the marker the error named.
+    // It did appear, later, with the marker the error named, and list finds it by that marker.
     expect(tenant.keys().filter((key) => key.comment?.includes(error?.marker ?? "?"))).toHaveLength(1);
+    const listed = await clientOf(tenant).apiKeys.list();
+    expect(listed.filter((key) => key.marker === error?.marker)).toHaveLength(1);
   }, 30_000);
 });
 
@@ -247,11 +292,16 @@ describe("when the client cannot clean up, it says exactly what to look for", ()
     });
     expect(error?.marker).toMatch(/^\[xsiam-sdk:[A-Za-z0-9]{16}\]$/);
     expect(error?.message).toContain(
-      `could not check (the key cannot list keys: HTTP 403): look for a key with ${error?.marker} in its comment`,
+      `could not check (the key cannot list keys: HTTP 403): look for the key with marker ${error?.marker} (apiKeys.list() gives each key's marker)`,
     );
     // It is there, with that marker, for the user to find.
     const orphan = tenant.keys().find((key) => key.comment?.includes(error?.marker ?? "?"));
     expect(orphan?.comment).toBe(`nightly export ${error?.marker}`);
+    const listed = await clientOf(tenant).apiKeys.list();
+    expect(listed.find((key) => key.marker === error?.marker)).toMatchObject({
+      id: orphan?.id,
+      comment: "nightly export",
+    });
   });
 
   test("a key that may be the call's but has no marker: nothing is deleted, the candidates are named", async () => {
@@ -335,9 +385,39 @@ test("the flow Prism cannot run: generate, list shows it, delete, list does not"
   expect(await xsiam.apiKeys.get(id)).toMatchObject({
     id,
     roles: ["Viewer"],
-    comment: expect.stringMatching(/^flow \[xsiam-sdk:/),
+    comment: "flow",
+    marker: expect.stringMatching(/^\[xsiam-sdk:[A-Za-z0-9]{16}\]$/),
   });
   expect(await xsiam.apiKeys.delete([id])).toEqual({ updateCount: 1 });
   expect(await xsiam.apiKeys.list({ roles: ["Viewer"] })).toEqual([]);
   expect(await xsiam.apiKeys.get(id)).toBeUndefined();
+});
+
+test("list and get give the comment back as it was written, and the call's marker on its own field", async () => {
+  await start();
+  const xsiam = clientOf(tenant);
+  const looksMarked = `copied [xsiam-sdk:${"a".repeat(16)}]`;
+  const written = ["nightly export", "ends with a space ", looksMarked, "  ", undefined];
+  const made = [];
+  for (const comment of written) {
+    made.push(await xsiam.apiKeys.generate({ roles: ["Viewer"], ...(comment !== undefined && { comment }) }));
+  }
+  const listed = await xsiam.apiKeys.list({ ids: made.map((key) => key.id) });
+  const byId = new Map(listed.map((key) => [key.id, key]));
+  expect(made.map((key) => byId.get(key.id)?.comment)).toEqual([
+    "nightly export",
+    "ends with a space ",
+    looksMarked,
+    "  ",
+    null,
+  ]);
+  const markers = made.map((key) => byId.get(key.id)?.marker);
+  for (const marker of markers) expect(marker).toMatch(/^\[xsiam-sdk:[A-Za-z0-9]{16}\]$/);
+  expect(new Set(markers).size).toBe(written.length);
+  // A key made without a marker (reconcile off, or by another tool) keeps all of its comment.
+  const plain = await xsiam.apiKeys.generate(
+    { roles: ["Viewer"], comment: "by hand [x]" },
+    { reconcile: false },
+  );
+  expect(await xsiam.apiKeys.get(plain.id)).toMatchObject({ comment: "by hand [x]", marker: null });
 });

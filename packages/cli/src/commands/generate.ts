@@ -1,6 +1,12 @@
-import type { GeneratedApiKey, SecurityLevel, XsiamClient } from "@xsiam-sdk/client";
+import {
+  type GeneratedApiKey,
+  type SecurityLevel,
+  type SettleProgress,
+  type XsiamClient,
+  XsiamGenerateError,
+} from "@xsiam-sdk/client";
 import type { Context } from "../internal/context.js";
-import { CliError, EXIT, exitCodeOf, typed } from "../internal/errors.js";
+import { CliError, EXIT, exitCodeOf, hintOf, typed } from "../internal/errors.js";
 import { checkConnection, deliver, keyText, placeOf, plan } from "../internal/hand-over.js";
 import { expiryOf, shortDate } from "../internal/time.js";
 
@@ -19,19 +25,45 @@ export function levelOf(value: unknown): SecurityLevel | undefined {
   return value;
 }
 
+/** The command that lists the key carrying `marker`, e.g. `xsiam-keys list --marker q3XvR8kLm2Pw9TzA`. */
+export function findMarked(context: Context, marker: string): string {
+  return context.commandLine("list", "--marker", /[A-Za-z0-9]{16}/.exec(marker)?.[0] ?? marker);
+}
+
 /**
- * Says, before a generate request is sent, the marker it puts in the new key's comment, on stderr
- * even when quiet: if the process dies in a way no handler catches (SIGKILL, out of memory, power
- * loss), this line is what names the key to clean up.
+ * The client's words for where a marked key is found, in the tool's: the `list --marker` command.
+ * Only that phrase is rewritten; the rest may quote the service, whose text is data.
+ */
+export function markerInToolWords(context: Context, text: string): string {
+  return text.replace(
+    /marker (\[xsiam-sdk:[A-Za-z0-9]{16}\]) \(apiKeys\.list\(\) gives each key's marker\)/g,
+    (_, marker: string) => `marker ${marker} (${findMarked(context, marker)} finds it)`,
+  );
+}
+
+/**
+ * Says, before a generate request is sent, the marker it puts on the new key, on stderr even when
+ * quiet: if the process dies in a way no handler catches (SIGKILL, out of memory, power loss), this
+ * line is what names the key to clean up.
  */
 export function announceMarker(context: Context, marker: string): void {
+  const find = findMarked(context, marker);
   context.output.note(
-    `${context.output.style("note:", "dim", "stderr")} the new key's comment will hold ${marker}: if this run dies before it finishes, look for it (${context.commandLine("list")}) and delete that key`,
+    `${context.output.style("note:", "dim", "stderr")} the new key will have marker ${marker}: if this run dies before it finishes, find that key with ${find} and delete it`,
     true,
   );
   context.pending(
-    `a key may have been created that nobody holds: look for the key whose comment holds ${marker} (${context.commandLine("list")}) and delete it`,
+    `a key may have been created that nobody holds: ${find} finds it (marker ${marker}); delete it`,
   );
+}
+
+/**
+ * What a generate waits for, in words, while an attempt's request may still be creating its key on
+ * the service: nothing is sent again until the key appears or the window closes.
+ */
+export function waitingWords({ waitedMs, windowMs, checks }: SettleProgress): string {
+  const left = Math.max(0, Math.ceil((windowMs - waitedMs) / 1000));
+  return `The service did not answer in time and may still create the key: waiting for it before trying again (${left} s left of ${Math.round(windowMs / 1000)} s; checked ${checks} time${checks === 1 ? "" : "s"}; XSIAM_SETTLE_MS sets the window)`;
 }
 
 /** The exit code for a stop: the signal's, or 1 when stdout or stderr broke. */
@@ -84,17 +116,25 @@ export async function generate(context: Context): Promise<number> {
   if (signal.aborted) throw new CliError("stopped before anything was created", stopCode(signal));
 
   // Not aborted by a stop: a generate in flight is waited for, so that its key can be deleted.
-  const key = await output.wait("Generating a key", () =>
-    xsiam.apiKeys.generate(
-      {
-        roles,
-        securityLevel,
-        ...(expires !== undefined && { expiration: expires }),
-        ...(values.comment !== undefined && { comment: values.comment as string }),
-      },
-      { onSend: ({ marker }) => announceMarker(context, marker) },
-    ),
-  );
+  const key = await output
+    .wait("Generating a key", (relabel) =>
+      xsiam.apiKeys.generate(
+        {
+          roles,
+          securityLevel,
+          ...(expires !== undefined && { expiration: expires }),
+          ...(values.comment !== undefined && { comment: values.comment as string }),
+        },
+        {
+          onSend: ({ marker }) => announceMarker(context, marker),
+          onWait: (progress) => relabel(waitingWords(progress)),
+        },
+      ),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof XsiamGenerateError)) throw error;
+      throw new CliError(markerInToolWords(context, error.message), exitCodeOf(error), hintOf(error));
+    });
   context.pending(
     `key ${key.id} was created and not handed over: delete it with ${context.commandLine("delete", String(key.id), "--yes")}`,
   );

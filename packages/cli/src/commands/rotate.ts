@@ -19,8 +19,16 @@ import {
   placeOf,
   plan,
 } from "../internal/hand-over.js";
+import type { Spinner } from "../internal/output.js";
 import { expiryOf, shortDate } from "../internal/time.js";
-import { announceMarker, connectionOf, stopCode } from "./generate.js";
+import {
+  announceMarker,
+  connectionOf,
+  findMarked,
+  markerInToolWords,
+  stopCode,
+  waitingWords,
+} from "./generate.js";
 
 const STEPS = 5;
 const STEP_NAMES = {
@@ -92,7 +100,7 @@ export async function rotate(context: Context): Promise<number> {
 
   if (values["dry-run"]) return dryRun(context, oldId, given, destination, keepOld);
 
-  let spinner: (() => void) | undefined;
+  let spinner: Spinner | undefined;
   const stopSpinner = () => {
     spinner?.();
     spinner = undefined;
@@ -164,7 +172,13 @@ export async function rotate(context: Context): Promise<number> {
       }
       case "sending":
         stopSpinner();
-        return announceMarker(context, event.marker);
+        announceMarker(context, event.marker);
+        spinner = output.spin("Generating the new key");
+        return;
+      case "waiting":
+        spinner ??= output.spin("Generating the new key");
+        spinner.relabel(waitingWords(event));
+        return;
       case "created":
         newId = event.id;
         return pendingAt("created");
@@ -296,11 +310,12 @@ function reportFailure(
   const youHold = (text: string) => output.note(`${output.style("→", "bold", "stderr")} ${text}`, true);
   // The client says `apiKeys.delete([13])`; a person at a shell runs the command. Only the client's
   // own words (its summary) are rewritten: the reason may quote the service, whose text is data.
-  const summary = error.summary
-    .replace(/apiKeys\.delete\(\[([\d, ]+)\]\)/g, (_, ids: string) =>
+  const summary = markerInToolWords(
+    context,
+    error.summary.replace(/apiKeys\.delete\(\[([\d, ]+)\]\)/g, (_, ids: string) =>
       context.commandLine("delete", ...ids.split(", "), "--yes"),
-    )
-    .replace(/(holds \[xsiam-sdk:[A-Za-z0-9]{16}\])/g, `$1 (${context.commandLine("list")})`);
+    ),
+  );
   const how = error.stopped ? "was stopped at" : "failed at";
   const message = `rotating key ${error.oldId} ${how} ${STEP_NAMES[error.step]} (${error.reason}): ${summary}`;
   output.fail(new CliError(message, exitCodeFor(error, context.signal), undefined));
@@ -316,7 +331,7 @@ function reportFailure(
     );
   } else if (lookFor) {
     youHold(
-      `You hold key ${oldId}, unchanged. Look for a key whose comment holds ${lookFor.marker} (${context.commandLine("list")}) and delete it.`,
+      `You hold key ${oldId}, unchanged. Find the key with marker ${lookFor.marker} (${findMarked(context, lookFor.marker)}) and delete it.`,
     );
   } else if (error.step === "read" && newId === undefined) {
     youHold("Nothing changed.");

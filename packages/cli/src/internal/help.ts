@@ -62,22 +62,27 @@ Examples:
   xsiam-keys check
   xsiam-keys --credentials export.env check --json
 `,
-  list: `Usage: xsiam-keys list [--id N]... [--role R]... [--expiring-within DURATION] [--json]
+  list: `Usage: xsiam-keys list [--id N]... [--role R]... [--expiring-within DURATION]
+                      [--marker MARKER] [--json]
 
 Lists the keys that match every filter given (all keys without one), expired ones included. On
 a terminal: a table with id, level, roles, comment, created, expires and "expires in"; with
 --json, or when stdout is not a terminal, a JSON array of keys (id, roles, securityLevel,
-comment, createdAt, expiresAt, createdBy, userName).
+comment, marker, createdAt, expiresAt, createdBy, userName).
 
 Options:
   --id N                    keys with this id (repeat for several)
   --role R                  keys that have this role (repeat: keys that have all of them)
   --expiring-within D       keys that expire between now and D from now: 7d, 12h, 90m, 2w
+  --marker MARKER           the key a generate or rotate created with this marker, as it printed
+                            it ([xsiam-sdk:…], or only its 16 letters and digits): to find a key
+                            left by a run that failed or was killed
 
 Examples:
   xsiam-keys list
   xsiam-keys list --role Viewer --role Responder
   xsiam-keys list --expiring-within 7d --json | jq '.[].id'
+  xsiam-keys list --marker q3XvR8kLm2Pw9TzA
 `,
   generate: `Usage: xsiam-keys generate --role R [--role R]... [--level advanced|standard]
                           [--expires 30d|ISO-DATE] [--comment TEXT]
@@ -95,9 +100,9 @@ Creates a key and hands it over, then says where it went:
 - Otherwise to standard output, but only with an explicit --format (in CI, standard output is often
   the job's log), and only when that is a pipe or a file, or with --reveal: a key shown on a
   terminal stays on screen and in scrollback. A file others can read gets a warning.
-If the key cannot be handed over, it is deleted. Before the request is sent, the marker it puts in
-the key's comment is printed on stderr (even with --quiet): if the run dies, look for that key. The key never goes to
-stderr, logs or error messages.
+If the key cannot be handed over, it is deleted. Before the request is sent, the marker the new key
+will carry is printed on stderr (even with --quiet): if the run dies, list --marker finds that key.
+The key never goes to stderr, logs or error messages.
 
 Formats: env (the default for --out and stdout) writes XSIAM_BASE_URL, XSIAM_API_KEY_ID,
 XSIAM_API_KEY and XSIAM_SECURITY_LEVEL lines, quoted where needed so that --credentials, Node's

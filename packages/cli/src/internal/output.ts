@@ -140,27 +140,38 @@ export class Output {
    * Shows a spinner and `label` on stderr (on a terminal, unless quiet) until the returned function
    * is called: rate limits and retries can make a call take seconds.
    */
-  spin(label: string): () => void {
+  spin(label: string): Spinner {
     const { stderr } = this.#streams;
-    if (this.quiet || stderr.isTTY !== true) return () => undefined;
+    const terminal = !this.quiet && stderr.isTTY === true;
+    let shown = label;
     let frame = 0;
     const draw = () =>
-      stderr.write(`\r${this.style(SPINNER[frame++ % SPINNER.length] ?? "", "cyan", "stderr")} ${label}…`);
-    draw();
-    const timer = setInterval(draw, 80);
-    return () => {
+      stderr.write(
+        `\r\u001b[2K${this.style(SPINNER[frame++ % SPINNER.length] ?? "", "cyan", "stderr")} ${shown}…`,
+      );
+    if (terminal) draw();
+    const timer = terminal ? setInterval(draw, 80) : undefined;
+    const stop = () => {
+      if (timer === undefined) return;
       clearInterval(timer);
       stderr.write("\r\u001b[2K");
     };
+    return Object.assign(stop, {
+      // Off a terminal (a CI log), each new label is a line of its own: the run is seen to be alive.
+      relabel: (text: string) => {
+        if (terminal) shown = text;
+        else this.note(`  ${text}`);
+      },
+    });
   }
 
-  /** Waits for `work`, with a spinner and `label` while it runs (see `spin`). */
-  async wait<T>(label: string, work: () => Promise<T>): Promise<T> {
-    const stop = this.spin(label);
+  /** Waits for `work`, with a spinner and `label` while it runs (see `spin`); `work` may change the label. */
+  async wait<T>(label: string, work: (relabel: (text: string) => void) => Promise<T>): Promise<T> {
+    const spinner = this.spin(label);
     try {
-      return await work();
+      return await work(spinner.relabel);
     } finally {
-      stop();
+      spinner();
     }
   }
 
@@ -203,6 +214,9 @@ export class Output {
     return exitCodeOf(error) || EXIT.failure;
   }
 }
+
+/** Stops a spinner when called; `relabel` changes what it says. */
+export type Spinner = (() => void) & { relabel(text: string): void };
 
 /** A write to stdout or stderr failed: what a command stops for, as it would for a signal. */
 export class StreamError extends Error {

@@ -1,5 +1,6 @@
 import type { SecurityLevel } from "@xsiam-sdk/auth";
 import { SECURITY_LEVELS } from "../generated/spec-values.js";
+import { splitMarker } from "./marker.js";
 import type { CheckedFilter } from "./validate.js";
 
 /** What the service says about one key. It never holds the key itself. */
@@ -10,8 +11,13 @@ export interface ApiKeyInfo {
   readonly roles: readonly string[];
   /** How it authenticates. */
   readonly securityLevel: SecurityLevel;
-  /** The note stored with it, or `null`. */
+  /** The comment as the caller of generate wrote it, or `null`. */
   readonly comment: string | null;
+  /**
+   * The marker the generate call that created the key added to its comment (`[xsiam-sdk:…]`, the
+   * `marker` of an `XsiamGenerateError` or of `onSend`), or `null` for a key created without one.
+   */
+  readonly marker: string | null;
   /** When it was created. */
   readonly createdAt: Date;
   /** When it stops working, or `null` if it never expires. */
@@ -50,11 +56,13 @@ function keyOf(item: unknown): ApiKeyInfo | string {
   if (typeof security_level !== "string" || !LEVELS.has(security_level))
     return "has an unknown security_level";
   if (comment !== null && typeof comment !== "string") return "has a comment that is neither text nor null";
+  const [own, marker] = splitMarker(comment);
   return {
     id,
     roles: [...roles],
     securityLevel: security_level as SecurityLevel,
-    comment,
+    comment: own,
+    marker,
     createdAt: new Date(creation_time),
     expiresAt: expiration === null ? null : new Date(expiration),
     createdBy: created_by,

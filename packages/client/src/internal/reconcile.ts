@@ -5,6 +5,7 @@
 // then puts all the code that loads up front in one chunk, instead of one per set of lazy modules
 // that shares it, which compresses worse and loads as several files.
 import "../index.js";
+import type { SettleProgress } from "../api-keys.js";
 import { type Clock, sleep } from "../clock.js";
 import {
   type GenerateOutcome,
@@ -20,7 +21,7 @@ import type { GeneratedApiKey } from "../generated-key.js";
 import type { RetryPolicy } from "../reliability.js";
 import { reasonOf } from "./failures.js";
 import type { ApiKeyInfo } from "./key-list.js";
-import { hasMarker, newMarker } from "./marker.js";
+import { newMarker } from "./marker.js";
 import { retryDelay } from "./retry.js";
 import { visible } from "./text.js";
 import type { ApiKeyFilter } from "./validate.js";
@@ -45,6 +46,8 @@ export interface GenerateCall {
   readonly signal: AbortSignal | undefined;
   /** Told each marker before its request is sent. */
   readonly onSend: ((request: { marker: string; attempt: number }) => void) | undefined;
+  /** Told how a wait for a key that may still be minted stands. */
+  readonly onWait: ((progress: SettleProgress) => void) | undefined;
   /**
    * How long after an attempt was sent the service may still mint its key, when the failure leaves
    * the request possibly running there (a timeout, a connection lost after sending, 502/503/504).
@@ -114,9 +117,9 @@ function classify(listed: ApiKeyInfo[], sent: Sent): GenerateOutcome | { kind: "
   const matching = listed.filter(
     (key) => key.expiresAt?.getTime() === sent.expiration && sameRoles(key.roles, sent.roles),
   );
-  const mine = listed.filter((key) => key.comment?.includes(sent.marker));
+  const mine = listed.filter((key) => key.marker === sent.marker);
   const unmarked = matching.filter(
-    (key) => !hasMarker(key.comment) && key.createdAt.getTime() >= sent.started - CLOCK_ALLOWANCE_MS,
+    (key) => key.marker === null && key.createdAt.getTime() >= sent.started - CLOCK_ALLOWANCE_MS,
   );
   const [only] = mine;
   if (mine.length === 0 && unmarked.length === 0) return { kind: "none" };
@@ -193,9 +196,15 @@ export function mayStillMint(error: unknown): boolean {
 export interface SettleWatcher {
   /**
    * Resolves when the call's key is found (deleted, or not one to single out) or, with "none",
-   * when `deadline` (on the client's clock) has passed with no key found.
+   * when `deadline` (on the client's clock) has passed with no key found. `checked` is called after
+   * each list that did not end the wait.
    */
-  watch(sent: Sent, deadline: number, signal: AbortSignal | undefined): Promise<GenerateOutcome>;
+  watch(
+    sent: Sent,
+    deadline: number,
+    signal: AbortSignal | undefined,
+    checked?: () => void,
+  ): Promise<GenerateOutcome>;
 }
 
 // The pauses between the poller's rounds: it backs off, since each round spends the tenant's budget.
@@ -209,7 +218,12 @@ const ROUNDS_MS = [0, 1_000, 2_000, 4_000, 8_000, 15_000] as const;
  * waits past the earliest window. A key that may not list keys (401, 403) ends every wait at once.
  */
 export function createSettleWatcher(finder: KeyFinder, clock: Clock): SettleWatcher {
-  type Entry = { sent: Sent; deadline: number; resolve(outcome: GenerateOutcome): void };
+  type Entry = {
+    sent: Sent;
+    deadline: number;
+    resolve(outcome: GenerateOutcome): void;
+    checked: (() => void) | undefined;
+  };
   const pending = new Set<Entry>();
   let running = false;
 
@@ -235,11 +249,13 @@ export function createSettleWatcher(finder: KeyFinder, clock: Clock): SettleWatc
       if (!Array.isArray(listed)) {
         if (listed.final || now >= entry.deadline)
           settle(entry, { kind: "unknown", reason: listed.problem, candidates: [] });
+        else entry.checked?.();
         continue;
       }
       const found = classify(listed, entry.sent);
       if (found.kind === "none") {
         if (now >= entry.deadline) settle(entry, found);
+        else entry.checked?.();
       } else if (found.kind === "one") {
         pending.delete(entry);
         void removeOnly(found.id, finder).then(entry.resolve);
@@ -267,7 +283,7 @@ export function createSettleWatcher(finder: KeyFinder, clock: Clock): SettleWatc
     }
   }
   return {
-    watch(sent, deadline, signal) {
+    watch(sent, deadline, signal, checked) {
       return new Promise<GenerateOutcome>((resolve) => {
         const aborted = () =>
           settle(entry, {
@@ -278,6 +294,7 @@ export function createSettleWatcher(finder: KeyFinder, clock: Clock): SettleWatc
         const entry: Entry = {
           sent,
           deadline,
+          checked,
           resolve: (outcome) => {
             signal?.removeEventListener("abort", aborted);
             resolve(outcome);
@@ -292,6 +309,31 @@ export function createSettleWatcher(finder: KeyFinder, clock: Clock): SettleWatc
   };
 }
 
+/**
+ * Tells the call's `onWait` that the wait for `sent`'s key begins, and returns what tells it of each
+ * check after. A hook that throws does not break the call.
+ */
+function progress(call: GenerateCall, sent: Sent): () => void {
+  let checks = 0;
+  const tell = () => {
+    try {
+      call.onWait?.({
+        marker: sent.marker,
+        waitedMs: call.clock.now() - sent.started,
+        windowMs: call.settleMs,
+        checks,
+      });
+    } catch {
+      // Progress is for show: the wait goes on.
+    }
+  };
+  tell();
+  return () => {
+    checks += 1;
+    tell();
+  };
+}
+
 /** The client's one poller, made on first need. */
 function watcherOf(call: GenerateCall): SettleWatcher {
   const { api } = call;
@@ -301,6 +343,12 @@ function watcherOf(call: GenerateCall): SettleWatcher {
   );
   return call.poller.watcher;
 }
+
+/**
+ * How a message names the key that carries `marker`, and where to find it. (The CLI puts its own
+ * `list --marker` command in place of the parenthesis.)
+ */
+export const withMarkerText = (marker: string) => `marker ${marker} (apiKeys.list() gives each key's marker)`;
 
 function outcomeText(outcome: GenerateOutcome, marker: string): string {
   switch (outcome.kind) {
@@ -312,8 +360,8 @@ function outcomeText(outcome: GenerateOutcome, marker: string): string {
       return `key ${outcome.id} was created and could not be deleted (${outcome.reason}): delete it, nobody holds its secret`;
     case "unknown":
       return outcome.candidates.length > 0
-        ? `could not single out the key (${outcome.reason}): keys ${outcome.candidates.join(", ")} may be it, none was deleted; the call's key has ${marker} in its comment`
-        : `could not check (${outcome.reason}): look for a key with ${marker} in its comment`;
+        ? `could not single out the key (${outcome.reason}): keys ${outcome.candidates.join(", ")} may be it, none was deleted; the call's key has ${withMarkerText(marker)}`
+        : `could not check (${outcome.reason}): look for the key with ${withMarkerText(marker)}`;
   }
 }
 
@@ -345,11 +393,11 @@ export async function afterFailure(
             candidates: [],
           }
         : waited
-          ? await watcherOf(call).watch(sent, started + call.settleMs, call.signal)
+          ? await watcherOf(call).watch(sent, started + call.settleMs, call.signal, progress(call, sent))
           : await findMinted(sent, call.finder);
     const failed = () =>
       new XsiamGenerateError({
-        message: `generateApiKey failed (${failureSummary(cause)}): ${outcomeText(outcome, marker)}${waited && outcome.kind === "none" ? ` within ${Math.round(call.settleMs / 1000)} s of sending; a key that appears later is not the client's to find: it carries ${marker} in its comment` : ""}${tries > 1 ? ` [after ${tries} tries, each checked]` : ""}`,
+        message: `generateApiKey failed (${failureSummary(cause)}): ${outcomeText(outcome, marker)}${waited && outcome.kind === "none" ? ` within ${Math.round(call.settleMs / 1000)} s of sending; a key that appears later is not the client's to find: it has ${withMarkerText(marker)}` : ""}${tries > 1 ? ` [after ${tries} tries, each checked]` : ""}`,
         cause,
         outcome,
         marker,

@@ -32,7 +32,7 @@ import {
 } from "../rotation.js";
 import { CALL_OPTIONS } from "./call.js";
 import type { ApiKeyInfo } from "./key-list.js";
-import { failureSummary } from "./reconcile.js";
+import { failureSummary, withMarkerText } from "./reconcile.js";
 import { REDACTED } from "./redact.js";
 import { visible } from "./text.js";
 import { expirationOf, keyIdOf, refuseUnknownFields } from "./validate.js";
@@ -290,6 +290,7 @@ export async function rotateKey(
         ...call,
         reconcile: true,
         onSend: ({ marker, attempt }) => report({ kind: "sending", marker, attempt }),
+        onWait: (progress) => report({ kind: "waiting", ...progress }),
       },
     );
   } catch (error) {
@@ -337,8 +338,8 @@ export async function rotateKey(
         const { candidates } = outcome;
         const where =
           candidates.length > 0
-            ? `${keys(candidates)} may be it (none was deleted); its comment holds ${marker}`
-            : `look for the key whose comment holds ${marker} (${outcome.reason})`;
+            ? `${keys(candidates)} may be it (none was deleted); the new key has ${withMarkerText(marker)}`
+            : `look for the key with ${withMarkerText(marker)}, and delete it (${outcome.reason})`;
         return fail(
           "generate",
           reasonOf(error),
