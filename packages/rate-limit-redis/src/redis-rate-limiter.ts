@@ -1,5 +1,4 @@
 import {
-  createRateLimiter,
   type RateLimiter,
   XsiamAbortError,
   XsiamError,
@@ -60,6 +59,16 @@ export interface RedisRateLimiterOptions {
    * @default 1000
    */
   retryRedisAfterMs?: number | undefined;
+  /**
+   * The longest a request may wait for its slot, in milliseconds. A legitimate wait grows with the
+   * number of processes waiting on the key at once (each holds at most one slot ahead, about
+   * `1000 / requestsPerSecond + marginMs` apart): 60 s is room for about 570 of them at 10 per
+   * second. A request whose slot is further away fails with `XsiamRedisRateLimitError` and is not
+   * sent, and takes no slot. A stored time further ahead than any limiter can reserve (beyond
+   * 10 minutes and one slot) is not a budget at all: the script resets it.
+   * @default 60000
+   */
+  maxWaitMs?: number | undefined;
   /** Receives a warning when the limiter falls back to one process, and when Redis is back. `console` fits. */
   logger?: XsiamLogger | undefined;
 }
@@ -72,12 +81,33 @@ export interface RedisRateLimiter extends RateLimiter {
   close(): Promise<void>;
 }
 
-/** Redis failed (down, slow, or an error) and the limiter was told to fail rather than fall back. */
+/**
+ * The request was not sent: Redis failed (down, slow, or an error) and the limiter was told to
+ * fail rather than fall back, or the request's slot was further away than `maxWaitMs`.
+ */
 export class XsiamRedisRateLimitError extends XsiamError {
   override name: "XsiamRedisRateLimitError" = "XsiamRedisRateLimitError" as const;
 }
 
 const PREFIX = "@xsiam-sdk/rate-limit-redis:";
+/** The greatest `maxWaitMs`: no limiter reserves a slot further ahead than this (and one interval). */
+const MAX_WAIT_LIMIT_MS = 600_000;
+
+/** The slot was further away than the caller's `maxWaitMs`: the script reserved nothing. */
+class TooFar extends Error {
+  constructor(readonly aheadMs: number) {
+    super("the slot is too far away");
+  }
+}
+
+/** Where a Redis URL points, without its credentials, e.g. `127.0.0.1:6379`. */
+function hostOf(url: string | undefined): string | undefined {
+  try {
+    return url === undefined ? undefined : new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
 
 function positive(name: string, value: number, max: number): number {
   if (!(typeof value === "number" && Number.isFinite(value) && value > 0 && value <= max)) {
@@ -135,6 +165,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
   const onRedisFailure = own("onRedisFailure") ?? "fallback";
   const redisTimeoutMs = own("redisTimeoutMs") ?? 500;
   const retryRedisAfterMs = own("retryRedisAfterMs") ?? 1_000;
+  const maxWaitMs = own("maxWaitMs") ?? 60_000;
   const logger = own("logger");
   if ((url === undefined) === (given === undefined))
     throw new XsiamValidationError("url", "or client is required (one of them)");
@@ -157,9 +188,19 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
   }
   positive("redisTimeoutMs", redisTimeoutMs, 60_000);
   positive("retryRedisAfterMs", retryRedisAfterMs, 3_600_000);
+  positive("maxWaitMs", maxWaitMs, MAX_WAIT_LIMIT_MS);
 
-  const intervalMicros = String(Math.round((1_000 / requestsPerSecond + marginMs) * 1_000));
-  const local = createRateLimiter(Math.ceil(requestsPerSecond));
+  const intervalMs = 1_000 / requestsPerSecond + marginMs;
+  const intervalMicros = Math.round(intervalMs * 1_000);
+  const scriptArguments = [
+    String(intervalMicros),
+    String(Math.round(maxWaitMs * 1_000)),
+    String(MAX_WAIT_LIMIT_MS * 1_000 + intervalMicros),
+  ];
+  // Named in warnings and errors: the host, never the URL (it may hold a password).
+  const where = hostOf(url) === undefined ? "Redis" : `Redis at ${hostOf(url)}`;
+  // The last connection error the Redis client reported: why a command says only "offline".
+  let connectionError: Error | undefined;
   let owned: { destroy(): void; close?: () => Promise<void> } | undefined;
   let redis: Promise<RedisScripting>;
   if (given) {
@@ -175,8 +216,14 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
           reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000),
         },
       });
-      // Connection errors arrive as events too; unhandled, they would end the process.
-      client.on("error", () => undefined);
+      // Connection errors arrive as events too; unhandled, they would end the process. The last
+      // one is the cause a warning names (a command sent meanwhile fails as "The client is offline").
+      client.on("error", (error: unknown) => {
+        if (error instanceof Error) connectionError = error;
+      });
+      client.on("ready", () => {
+        connectionError = undefined;
+      });
       owned = client;
       // The first request waits for the connection (up to redisTimeoutMs): without the offline
       // queue, a command sent before it is up would fail, and the limiter would fall back at once.
@@ -190,15 +237,15 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
   /** The wait for the next slot, in milliseconds, from Redis: EVALSHA, and EVAL when Redis lacks the script. */
   const reserve = async (): Promise<number> => {
     const client = await redis;
-    const call = { keys: [key], arguments: [intervalMicros] };
+    const call = { keys: [key], arguments: scriptArguments };
     const run = client.evalSha(GCRA_SHA, call).catch((error: unknown) => {
       if (error instanceof Error && error.message.startsWith("NOSCRIPT"))
         return client.eval(GCRA_SCRIPT, call);
       throw error;
     });
     const micros = Number(await within(run, redisTimeoutMs));
-    if (!Number.isFinite(micros) || micros < 0)
-      throw new Error("the script answered something that is not a wait");
+    if (!Number.isFinite(micros)) throw new Error("the script answered something that is not a wait");
+    if (micros < 0) throw new TooFar(-micros / 1_000);
     return micros / 1_000;
   };
 
@@ -214,6 +261,9 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
   let sleeping: { timer: ReturnType<typeof setTimeout>; wake: () => void } | undefined;
   let fallbackUntil = 0;
   let mode: "shared" | "fallback" = "shared";
+  // When this process last let a request go: a fallback goes on from there, one interval later,
+  // since the slots it took from the shared budget were spent at the service all the same.
+  let lastGrant = Number.NEGATIVE_INFINITY;
 
   const leave = (waiter: Waiter) => {
     const index = queue.indexOf(waiter);
@@ -229,25 +279,34 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
       sleeping = undefined;
     });
 
+  /** Why Redis failed, in a few words: the connection's own error where the command only says "offline". */
+  const causeOf = (error: unknown): string => {
+    const message = error instanceof Error ? error.message : String(error);
+    return connectionError && /offline|closed/i.test(message) ? connectionError.message : message;
+  };
+
   const useRedisFailure = (error: unknown): Error | undefined => {
     if (onRedisFailure === "fail") {
-      return new XsiamRedisRateLimitError(
-        `${PREFIX} Redis is unavailable (${error instanceof Error ? error.message : "error"})`,
-        { cause: error },
-      );
+      return new XsiamRedisRateLimitError(`${PREFIX} ${where} is unavailable (${causeOf(error)})`, {
+        cause: error,
+      });
     }
     if (mode === "shared") {
       logger?.warn?.(
-        `${PREFIX} Redis is unavailable; limiting this process alone to ${requestsPerSecond} per second until it answers`,
-        {
-          error: error instanceof Error ? error.message : String(error),
-        },
+        `${PREFIX} ${where} is unavailable (${causeOf(error)}); limiting this process alone to ${requestsPerSecond} per second, counting the requests it already sent, until it answers`,
+        { error: causeOf(error) },
       );
     }
     mode = "fallback";
     fallbackUntil = Date.now() + retryRedisAfterMs;
     return undefined;
   };
+
+  /** The request's slot was further away than `maxWaitMs`: it is refused, and took no slot. */
+  const tooFar = (error: TooFar) =>
+    new XsiamRedisRateLimitError(
+      `${PREFIX} the next free slot of key ${JSON.stringify(key)} is ${Math.round(error.aheadMs / 1_000)} s away, more than maxWaitMs (${maxWaitMs} ms) allows; nothing was sent. Too many processes share the key, or their requests per second are set lower than the tenant's`,
+    );
 
   /** Lets the first waiter through once its slot comes, then the next: one slot at a time. */
   const pump = async (): Promise<void> => {
@@ -257,12 +316,19 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
       while (queue.length > 0 && !closed) {
         const head = queue[0] as Waiter;
         if (mode === "fallback" && Date.now() < fallbackUntil) {
-          await local.acquire(head.signal).catch(() => undefined);
+          // This process alone, spaced as the shared budget spaces all: its own recent requests count.
+          await sleep(lastGrant + intervalMs - Date.now());
+          if (queue.length === 0) break;
         } else {
           let wait: number;
           try {
             wait = await reserve();
           } catch (error) {
+            if (error instanceof TooFar) {
+              leave(head);
+              head.reject(tooFar(error));
+              continue;
+            }
             const failure = useRedisFailure(error);
             if (failure) {
               leave(head);
@@ -279,6 +345,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
         const first = queue[0];
         if (first && !closed) {
           leave(first);
+          lastGrant = Date.now();
           first.resolve();
         }
       }

@@ -2,7 +2,7 @@
 // persistence, stopped by its pid), and processes that share one tenant budget.
 import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
-import { XsiamAbortError, XsiamValidationError } from "@xsiam-sdk/client";
+import { createXsiamClient, XsiamAbortError, XsiamValidationError } from "@xsiam-sdk/client";
 import { type RedisServer, startLimitedServer, startRedis } from "@xsiam-sdk/test-support";
 import { createClient } from "redis";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
@@ -115,7 +115,7 @@ describe("Redis killed mid-run and restarted", () => {
       for (const report of reports) {
         expect(report).toMatchObject({ code: 0, ok: 40, failed: [], unhandled: 0 });
         expect(report.warnings[0]).toMatch(
-          /Redis is unavailable; limiting this process alone to 10 per second/,
+          /Redis at 127\.0\.0\.1:\d+ is unavailable \([^)]+\); limiting this process alone to 10 per second/,
         );
         expect(report.warnings).toContain(
           "@xsiam-sdk/rate-limit-redis: Redis answers again; the limit is shared again",
@@ -125,6 +125,47 @@ describe("Redis killed mid-run and restarted", () => {
       await server.close();
     }
   }, 90_000);
+
+  test("one process, 40 calls, Redis killed after 1.5 s, no retries: the fallback goes on from the requests already sent (0 × 429)", async () => {
+    const server = await startLimitedServer({ limit: 10 });
+    const warnings: string[] = [];
+    const shared = limiter({
+      marginMs: MARGIN_UNDER_LOAD,
+      logger: { warn: (message) => warnings.push(message) },
+    });
+    const xsiam = createXsiamClient({
+      baseUrl: server.url,
+      apiKey: "fallback-test-key",
+      apiKeyId: 1,
+      rateLimit: shared,
+      maxRetries: 0,
+    });
+    try {
+      const calls = Promise.allSettled(
+        Array.from({ length: 40 }, (_, index) => xsiam.apiKeys.delete([index + 1])),
+      );
+      while (server.accepted.length < 15) await new Promise((resolve) => setTimeout(resolve, 20));
+      await redis.kill();
+      const results = await calls;
+      expect(results.filter((result) => result.status === "rejected")).toEqual([]);
+      expect(server.refused()).toBe(0);
+      expect(busiestWindow(server.accepted)).toBeLessThanOrEqual(10);
+      expect(shared.mode).toBe("fallback");
+      // The warning names the host and the real cause, not the client's "offline".
+      expect(warnings[0]).toMatch(
+        new RegExp(
+          `^@xsiam-sdk/rate-limit-redis: Redis at 127\\.0\\.0\\.1:${redis.port} is unavailable \\((connect ECONNREFUSED|Socket closed unexpectedly|Redis did not answer)[^)]*\\); limiting this process alone to 10 per second, counting the requests it already sent`,
+        ),
+      );
+      expect(warnings[0]).not.toMatch(/offline/i);
+      console.log(
+        `redis killed after ${15} of 40 calls, retries off: ${server.refused()} 429s, busiest second ${busiestWindow(server.accepted)}`,
+      );
+    } finally {
+      redis = await startRedis(redis.port);
+      await server.close();
+    }
+  }, 60_000);
 
   test('onRedisFailure: "fail" rejects with XsiamRedisRateLimitError while Redis is down', async () => {
     const down = createRedisRateLimiter({
@@ -136,7 +177,9 @@ describe("Redis killed mid-run and restarted", () => {
     limiters.push(down);
     const error = await down.acquire().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(XsiamRedisRateLimitError);
-    expect((error as Error).message).toMatch(/^@xsiam-sdk\/rate-limit-redis: Redis is unavailable/);
+    expect((error as Error).message).toMatch(
+      /^@xsiam-sdk\/rate-limit-redis: Redis at 127\.0\.0\.1:1 is unavailable \((connect ECONNREFUSED|Redis did not answer)/,
+    );
   });
 
   test("falling back warns once, and still paces this process", async () => {
@@ -204,6 +247,76 @@ describe("a polluted Object.prototype sets no option", () => {
         expect.objectContaining({ field: "key" }),
       );
     });
+  });
+});
+
+describe("a wait has an upper bound: maxWaitMs", () => {
+  const ahead = async (key: string, ms: number) => {
+    const client = createClient({ url: redis.url });
+    await client.connect();
+    const [seconds, micros] = (await client.sendCommand(["TIME"])) as [string, string];
+    const now = Number(seconds) * 1e6 + Number(micros);
+    await client.set(key, String(Math.round(now + ms * 1_000)), { PX: ms + 60_000 });
+    const read = async () => Number(await client.get(key)) - now;
+    return { read, close: () => client.quit() };
+  };
+
+  test("a slot further away than maxWaitMs fails the call at once, typed, and takes no slot", async () => {
+    const key = budget();
+    const stored = await ahead(key, 20_000);
+    try {
+      const bounded = limiter({ key, maxWaitMs: 5_000 });
+      const started = performance.now();
+      const error = await bounded.acquire().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(XsiamRedisRateLimitError);
+      expect((error as Error).message).toMatch(
+        /the next free slot of key "xsiam:test:[^"]+" is 20 s away, more than maxWaitMs \(5000 ms\) allows; nothing was sent/,
+      );
+      expect(performance.now() - started).toBeLessThan(2_000);
+      // Refused, it did not push the budget later.
+      expect(await stored.read()).toBeLessThanOrEqual(20_000 * 1_000);
+    } finally {
+      await stored.close();
+    }
+  });
+
+  test.each([
+    ["an hour", 3_600_000],
+    ["30 days", 30 * 86_400_000],
+  ])(
+    "a stored time %s ahead, more than any limiter can reserve, is reset: 50 calls spaced, no timer overflow",
+    async (_label, ms) => {
+      const key = budget();
+      const stored = await ahead(key, ms);
+      const warned: string[] = [];
+      const onWarning = (warning: Error) => warned.push(warning.name);
+      process.on("warning", onWarning);
+      try {
+        const reset = limiter({ key, requestsPerSecond: 100, marginMs: 0 });
+        const started = performance.now();
+        const granted: number[] = [];
+        await Promise.all(
+          Array.from({ length: 50 }, () => reset.acquire().then(() => granted.push(performance.now()))),
+        );
+        // 50 slots 10 ms apart: about half a second, not an hour, and not all at once.
+        const last = (granted.at(-1) ?? Number.NaN) - started;
+        expect(last).toBeGreaterThanOrEqual(45 * 10);
+        expect(last).toBeLessThan(10_000);
+        expect(warned).not.toContain("TimeoutOverflowWarning");
+        expect(await stored.read()).toBeLessThan(10_000 * 1_000);
+      } finally {
+        process.off("warning", onWarning);
+        await stored.close();
+      }
+    },
+  );
+
+  test("maxWaitMs is checked", () => {
+    for (const maxWaitMs of [0, -1, 600_001, Number.NaN]) {
+      expect(() => createRedisRateLimiter({ url: redis.url, key: budget(), maxWaitMs })).toThrow(
+        /maxWaitMs must be a number above 0 and at most 600000/,
+      );
+    }
   });
 });
 
