@@ -28,10 +28,18 @@ export type RandomBytes = (size: number) => Uint8Array;
  * Returns a function that makes nonces from `randomBytes`, asking it for `drawSize` bytes at a
  * time and keeping what one nonce leaves over for the next. Bytes are read in big-endian pairs.
  */
-export function nonceFactory(randomBytes: RandomBytes, drawSize: number): () => string {
+export function nonceFactory(
+  randomBytes: RandomBytes,
+  drawSize: number,
+  onNewProcess?: (discard: () => void) => void,
+): () => string {
   let pool: Uint8Array = new Uint8Array(0);
   let position = 0;
   const codes = new Uint8Array(NONCE_LENGTH);
+  // Bytes drawn in another process (a start-up snapshot's) are not random here: draw afresh.
+  onNewProcess?.(() => {
+    pool = new Uint8Array(0);
+  });
   return () => {
     let length = 0;
     let draws = 0;
@@ -61,10 +69,14 @@ export function nonceFactory(randomBytes: RandomBytes, drawSize: number): () => 
   };
 }
 
-/** Nonces from the platform CSPRNG, drawn 4 KiB (about 60 nonces) at a time. */
+/**
+ * Nonces from the platform CSPRNG, drawn 4 KiB (about 60 nonces) at a time; what is left of a draw
+ * is dropped when a start-up snapshot starts as a new process.
+ */
 export const platformNonce: () => string = nonceFactory(
   (size) => cryptoBackend.fillRandom(new Uint8Array(size)),
   4096,
+  cryptoBackend.onNewProcess,
 );
 
 /**

@@ -8,4 +8,10 @@ export interface CryptoBackend {
   sha256Hex(text: string): string | Promise<string>;
   /** Fills `bytes` from the platform CSPRNG and returns it. */
   fillRandom(bytes: Uint8Array): Uint8Array;
+  /**
+   * Calls `discard` when this heap starts to run as a process it was not made in (a Node start-up
+   * snapshot, deserialized by every process started from it), where random bytes drawn before
+   * would be the same in each of them.
+   */
+  onNewProcess?(discard: () => void): void;
 }
