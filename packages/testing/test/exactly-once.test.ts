@@ -4,8 +4,8 @@
 import { inspect } from "node:util";
 import {
   type GeneratedApiKey,
-  XsiamApiError,
   type SettleProgress,
+  XsiamApiError,
   type XsiamClientSettings,
   XsiamError,
   XsiamGenerateError,

@@ -32,7 +32,7 @@ import {
 } from "../rotation.js";
 import { CALL_OPTIONS } from "./call.js";
 import type { ApiKeyInfo } from "./key-list.js";
-import { failureSummary, withMarkerText } from "./reconcile.js";
+import { failureSummary, mayStillMint, withMarkerText } from "./reconcile.js";
 import { REDACTED } from "./redact.js";
 import { visible } from "./text.js";
 import { expirationOf, keyIdOf, refuseUnknownFields } from "./validate.js";
@@ -362,21 +362,25 @@ export async function rotateKey(
 
   /**
    * Deletes a key: true once it is gone. A delete that failed may still have acted (a reply lost,
-   * a 500 after the work), so the key is looked up before it is said to be there.
+   * a 500 after the work), so the key is looked up before it is said to be there; and one that may
+   * still be running on the service (a timeout, a 502/503/504) may yet act, so a key still there
+   * then is only "may still exist".
    */
   const deleteKey = async (
     keyId: number,
-  ): Promise<true | { reason: string; sure: boolean; error: unknown }> => {
+  ): Promise<true | { reason: string; still: string; error: unknown }> => {
     try {
       const { updateCount } = await api.delete([keyId], call);
       // 0 is "gone already" only if the key is gone: a service that deletes nothing says 0 too.
       if (updateCount === 0 && (await stillThere(keyId)) !== false) {
-        return { reason: "the service deleted nothing (update_count 0)", sure: true, error: undefined };
+        return { reason: "the service deleted nothing (update_count 0)", still: "", error: undefined };
       }
       return true;
     } catch (error) {
       const still = await stillThere(keyId);
-      return still === false ? true : { reason: reasonOf(error), sure: still === true, error };
+      if (still === false) return true;
+      const pending = mayStillMint(error) ? ", though the service may still delete it" : "";
+      return { reason: reasonOf(error), still: still === true ? pending : " and may still exist", error };
     }
   };
   /** The state after the new key was deleted, or not: the caller holds the old key either way. */
@@ -392,7 +396,7 @@ export async function rotateKey(
         cause,
       );
     }
-    const still = deleted.sure ? "" : " and may still exist";
+    const { still } = deleted;
     return fail(
       step,
       reason,
@@ -499,7 +503,7 @@ export async function rotateKey(
   begin("delete-old");
   const deleted = await deleteKey(oldId);
   if (deleted !== true) {
-    const still = deleted.sure ? "" : " and may still exist";
+    const { still } = deleted;
     throw fail(
       "delete-old",
       deleted.reason,
