@@ -6,6 +6,7 @@ import { measureCliStartup } from "./cli-startup.mjs";
 import { formatNs, formatRatio, table } from "./harness.mjs";
 import { measureOverhead } from "./overhead.mjs";
 import { measurePipeline } from "./pipeline.mjs";
+import { measureSettle } from "./settle.mjs";
 import { measureSigning } from "./signing.mjs";
 import { measureSize } from "./size.mjs";
 import { measureStartup } from "./startup.mjs";
@@ -164,6 +165,26 @@ report.push(
   ),
   "",
   `Target: at least ${tenantLimit.target.minShare * 100}% of the limit with 0 429s, for the Redis limiter with its default margin: ${verdict(defaultRedis.every(ok))}.`,
+);
+
+const settle = await measureSettle();
+results.measures.settle = settle;
+const settleRow = (name, run) =>
+  `| ${name} | ${run.calls} | ${run.seconds.map((value) => value.toFixed(1)).join(", ")} | ${run.requests.generate} | ${run.requests.list} | ${run.requests.delete} | ${run.orphans} |`;
+report.push(
+  "",
+  "### 8. A generate whose request may still mint (the simulated tenant, real clock)",
+  "",
+  "| case | generates | seconds each | generate requests | lists | deletes | orphans |",
+  "| --- | ---: | --- | ---: | ---: | ---: | ---: |",
+  settleRow(
+    "mints 1.5 s after arrival, answers at 3 s; client timeout 1 s (default window)",
+    settle.actLater,
+  ),
+  settleRow("the same with `settleMs: 0` (one check at once, as before the window)", settle.actLaterBefore),
+  settleRow("a 503 whose request never mints; `settleMs: 20000`", settle.neverMints),
+  "",
+  "A call that succeeds never waits (measure 1 is its cost). One that fails where the service may still act waits until its key appears or the window closes: about 16 lists over the default 3 minutes (at once, then 1, 2, 4 and 8 s apart, then every 15 s).",
 );
 
 results.durationSeconds = Math.round((performance.now() - started) / 1000);
