@@ -51,7 +51,14 @@ const COMMAND_OPTIONS: Readonly<
     },
     run: generate,
   },
-  delete: { options: { yes: { type: "boolean", short: "y" }, "dry-run": { type: "boolean" } }, run: remove },
+  delete: {
+    options: {
+      yes: { type: "boolean", short: "y" },
+      "dry-run": { type: "boolean" },
+      "missing-ok": { type: "boolean" },
+    },
+    run: remove,
+  },
   rotate: {
     options: { ...HAND_OVER, "keep-old": { type: "boolean" }, "dry-run": { type: "boolean" } },
     run: rotate,

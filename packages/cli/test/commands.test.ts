@@ -299,9 +299,27 @@ describe("delete", () => {
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout)).toEqual({ deleted: [], wouldDelete: [a.id], notFound: [] });
     expect(tenant.keys()).toHaveLength(3);
-    const { code, stdout } = await run("delete", String(a.id), String(b.id), "999", "--yes");
+    const { code, stdout } = await run("delete", String(a.id), String(b.id), "--yes");
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({ deleted: [a.id, b.id], notFound: [999], updateCount: 2 });
+    expect(JSON.parse(stdout)).toEqual({ deleted: [a.id, b.id], notFound: [], updateCount: 2 });
+    expect(tenant.keys().map((key) => key.id)).toEqual([tenant.rootKey.id]);
+  });
+
+  test("an id with no key deletes nothing and exits 1, unless --missing-ok", async () => {
+    const a = tenant.addKey({ roles: ["Viewer"] });
+    const typo = await run("delete", String(a.id), "999", "--yes");
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain("no key with id 999: nothing was deleted");
+    expect(typo.stderr).toContain("add --missing-ok to delete the one that exists");
+    expect(tenant.keys()).toHaveLength(2);
+    const none = await run("delete", "999", "--yes");
+    expect(none.code).toBe(1);
+    const rerun = await run("delete", String(a.id), "999", "--yes", "--missing-ok");
+    expect(rerun.code).toBe(0);
+    expect(JSON.parse(rerun.stdout)).toEqual({ deleted: [a.id], notFound: [999], updateCount: 1 });
+    const again = await run("delete", String(a.id), "--yes", "--missing-ok");
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({ deleted: [], wouldDelete: [], notFound: [a.id] });
     expect(tenant.keys().map((key) => key.id)).toEqual([tenant.rootKey.id]);
   });
 

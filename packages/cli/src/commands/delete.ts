@@ -20,6 +20,16 @@ export async function remove(context: Context): Promise<number> {
   const xsiam = await context.client();
   const found = await output.wait("Reading the keys", () => xsiam.apiKeys.list({ ids }));
   const missing = ids.filter((id) => !found.some((key) => key.id === id));
+  // A mistyped id must not pass in CI: unless told that keys may be gone already, delete nothing.
+  if (missing.length > 0 && values["missing-ok"] !== true) {
+    throw new CliError(
+      `no key with id ${missing.join(", ")}: nothing was deleted`,
+      EXIT.usage,
+      found.length > 0
+        ? `check the ids with ${context.commandLine("list")}, or add --missing-ok to delete the ${found.length === 1 ? "one" : found.length} that exist${found.length === 1 ? "s" : ""}`
+        : `check the ids with ${context.commandLine("list")}, or add --missing-ok for a job that may run again after the keys are gone`,
+    );
+  }
   const now = Date.now();
   if (!context.json && found.length > 0) {
     output.result(`${values["dry-run"] ? "Would delete" : "To delete"}:`);

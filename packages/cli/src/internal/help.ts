@@ -126,19 +126,23 @@ Examples:
   xsiam-keys generate --role "Instance Administrator" --expires 90d --format json --out key.json
   xsiam-keys generate --role Viewer --to-command 'gh secret set XSIAM_API_KEY'
 `,
-  delete: `Usage: xsiam-keys delete ID... [--yes] [--dry-run]
+  delete: `Usage: xsiam-keys delete ID... [--yes] [--dry-run] [--missing-ok]
 
 Shows the keys that would be deleted (read with list), and asks on a terminal. Without a terminal
-it refuses unless --yes is given. It never deletes the key it authenticates with.
+it refuses unless --yes is given. It never deletes the key it authenticates with. If any ID has no
+key (a typo, or a key deleted already), it deletes nothing and exits 1, unless --missing-ok.
 
 Options:
   --yes                     delete without asking
   --dry-run                 show what would be deleted, and delete nothing
+  --missing-ok              delete the keys that exist; an ID with no key is only noted (for a
+                            job that runs again after its keys are gone)
 
 Examples:
   xsiam-keys delete 5012
   xsiam-keys delete 5012 5013 --yes
   xsiam-keys delete 5012 --dry-run
+  xsiam-keys delete 5012 --yes --missing-ok
 `,
   rotate: `Usage: xsiam-keys rotate ID [--out FILE [--force] | --to-command CMD] [--format env|json|raw]
                         [--reveal] [--expires 30d|ISO-DATE] [--keep-old] [--dry-run]
