@@ -9,6 +9,7 @@ import { refuseKeyFlags } from "./internal/credentials.js";
 import { CliError, EXIT, typed } from "./internal/errors.js";
 import { COMMANDS, OVERVIEW } from "./internal/help.js";
 import { Output, type Streams } from "./internal/output.js";
+import { closest } from "./internal/suggest.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -74,6 +75,26 @@ const TAKES_VALUE = new Set(
   ),
 );
 
+/**
+ * What `parseArgs` found wrong, in the tool's words: Node's own messages quote unevenly and advise
+ * `--` for an option that is only misspelt. An unknown option is shown only if it cannot be a key
+ * pasted in the wrong place, with the nearest option of the command.
+ */
+function parseProblem(error: unknown, options: Options): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  const option = /^(?:Unknown option|Option) '(?:-\w, )?(-[^' ]*)/.exec(message)?.[1];
+  if (option === undefined) return message;
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const names = Object.keys(options).map((known) => `--${known}`);
+    const meant = option.startsWith("--") ? closest(option, names) : undefined;
+    return `unknown option ${typed(option)}${meant ? `; did you mean ${meant}?` : ""}`;
+  }
+  if (/argument missing/.test(message)) return `${option} needs a value`;
+  if (/does not take an argument/.test(message)) return `${option} takes no value`;
+  return message;
+}
+
 /** The command word: the first argument that is not an option or an option's value. */
 function commandOf(argv: readonly string[]): number {
   for (let index = 0; index < argv.length; index++) {
@@ -117,12 +138,14 @@ export async function main(
       return asked ? EXIT.ok : EXIT.usage;
     }
     const command = COMMAND_OPTIONS[name];
-    if (!command)
+    if (!command) {
+      const meant = closest(name, Object.keys(COMMAND_OPTIONS));
       throw new CliError(
-        `no command ${typed(name)}; the commands are check, list, generate, delete and rotate`,
+        `${typed(name)} is not a command${meant ? `; did you mean ${meant}?` : ""}`,
         EXIT.usage,
-        "xsiam-keys --help",
+        `the commands are ${Object.keys(COMMAND_OPTIONS).join(", ")}: xsiam-keys --help`,
       );
+    }
     const rest = [...argv];
     rest.splice(at, 1);
     let parsed: ReturnType<typeof parseArgs>;
@@ -134,7 +157,11 @@ export async function main(
         strict: true,
       });
     } catch (error) {
-      throw new CliError(`${name}: ${(error as Error).message}`, EXIT.usage, `xsiam-keys ${name} --help`);
+      throw new CliError(
+        `${name}: ${parseProblem(error, { ...COMMON, ...command.options })}`,
+        EXIT.usage,
+        `xsiam-keys ${name} --help`,
+      );
     }
     if (parsed.values.help) {
       streams.stdout.write(COMMANDS[name] ?? OVERVIEW);

@@ -49,13 +49,31 @@ describe("help, version and usage", () => {
   });
 
   test.each([
-    [["frobnicate"], 'no command "frobnicate"'],
-    [["list", "--colour"], "Unknown option '--colour'"],
+    [["frobnicate"], '"frobnicate" is not a command\nhint: the commands are check, list, generate, delete, rotate'],
+    [["lsit"], '"lsit" is not a command; did you mean list?'],
+    [["genrate", "--role", "Viewer"], '"genrate" is not a command; did you mean generate?'],
+    [["list", "--colour"], 'list: unknown option "--colour"\nhint: xsiam-keys list --help'],
+    [["list", "--rol", "Viewer"], 'list: unknown option "--rol"; did you mean --role?'],
+    [["generate", "--outt", "x.env"], 'generate: unknown option "--outt"; did you mean --out?'],
+    [["list", "--role"], "list: --role needs a value"],
+    [["delete", "5", "--yes=1"], "delete: --yes takes no value"],
     [[], "Usage: xsiam-keys <command>"],
   ])("%j is a usage error (exit 1)", async (args, message) => {
     const { code, stderr } = await xsiamKeys(args);
     expect(code).toBe(1);
     expect(stderr).toContain(message);
+  });
+
+  test("a key pasted where the command goes is not echoed", async () => {
+    const key = "k".repeat(20) + "Q".repeat(44);
+    const { code, stderr } = await xsiamKeys([key, "list"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain("a value of 64 characters is not a command");
+    expect(stderr).not.toContain("kkkkkkkk");
+    const option = await xsiamKeys(["list", `--${key}`]);
+    expect(option.code).toBe(1);
+    expect(option.stderr).toContain("unknown option a value of 66 characters");
+    expect(option.stderr).not.toContain("kkkkkkkk");
   });
 
   test.each(["--api-key", "--api-key=sEcReT-from-a-flag", "--key"])(
