@@ -49,7 +49,10 @@ describe("help, version and usage", () => {
   });
 
   test.each([
-    [["frobnicate"], '"frobnicate" is not a command\nhint: the commands are check, list, generate, delete, rotate'],
+    [
+      ["frobnicate"],
+      '"frobnicate" is not a command\nhint: the commands are check, list, generate, delete, rotate',
+    ],
     [["lsit"], '"lsit" is not a command; did you mean list?'],
     [["genrate", "--role", "Viewer"], '"genrate" is not a command; did you mean generate?'],
     [["list", "--colour"], 'list: unknown option "--colour"\nhint: xsiam-keys list --help'],
@@ -86,10 +89,30 @@ describe("help, version and usage", () => {
     },
   );
 
-  test("without credentials, the error names the variable", async () => {
+  test("without credentials, the error names every variable missing, and where they can come from", async () => {
     const { code, stderr } = await xsiamKeys(["check"]);
     expect(code).toBe(1);
-    expect(stderr).toContain("XSIAM_FQDN or XSIAM_BASE_URL must be set");
+    expect(stderr).toContain(
+      "missing credentials: XSIAM_FQDN (or XSIAM_BASE_URL), XSIAM_API_KEY_ID, XSIAM_API_KEY",
+    );
+    expect(stderr).toContain("--credentials FILE");
+    expect(stderr).toContain("--api-key-stdin");
+  });
+
+  test.each([
+    ["abc", 'XSIAM_API_KEY_ID must be the key\'s id, a positive integer (got "abc")'],
+    ["Q".repeat(64), "(got a value of 64 characters, not shown: it may be the key"],
+  ])("an id that is not one (%s) is shown only if it cannot be a key", async (id, message) => {
+    const { code, stderr } = await xsiamKeys(["check"], {
+      env: {
+        XSIAM_FQDN: "t.xdr.us.paloaltonetworks.com",
+        XSIAM_API_KEY: "k".repeat(64),
+        XSIAM_API_KEY_ID: id,
+      },
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(message);
+    expect(stderr).not.toContain("QQQQQQQQQQQQ");
   });
 });
 

@@ -109,12 +109,48 @@ export async function loadSettings(
   return settings;
 }
 
+const given = (value: string | undefined) => value !== undefined && value.trim() !== "";
+
+/**
+ * Says every credential that is missing at once, and where each can come from; and shows an id
+ * that is not one only when it is short enough not to be a key (the variables may be swapped).
+ */
+function checkCredentials(settings: Record<string, string | undefined>): void {
+  const missing = [
+    ...(given(settings.XSIAM_FQDN) || given(settings.XSIAM_BASE_URL)
+      ? []
+      : ["XSIAM_FQDN (or XSIAM_BASE_URL)"]),
+    ...(given(settings.XSIAM_API_KEY_ID) ? [] : ["XSIAM_API_KEY_ID"]),
+    ...(given(settings.XSIAM_API_KEY) ? [] : ["XSIAM_API_KEY"]),
+  ];
+  if (missing.length > 0) {
+    throw new CliError(
+      `missing ${missing.length === 1 ? "credential" : "credentials"}: ${missing.join(", ")}`,
+      EXIT.usage,
+      "set them in the environment; or put them, one NAME=value per line, in a file of mode 600 given with --credentials FILE; the key can also come from a pipe with --api-key-stdin",
+    );
+  }
+  const id = (settings.XSIAM_API_KEY_ID ?? "").trim();
+  if (!/^[1-9][0-9]{0,15}$/.test(id)) {
+    const shown =
+      id.length <= 12 && !/[A-Za-z0-9]{13,}/.test(id)
+        ? JSON.stringify(id)
+        : `a value of ${id.length} characters, not shown: it may be the key, with XSIAM_API_KEY and XSIAM_API_KEY_ID swapped`;
+    throw new CliError(
+      `XSIAM_API_KEY_ID must be the key's id, a positive integer (got ${shown})`,
+      EXIT.usage,
+      "the id is in the API Keys table of the console, next to the key",
+    );
+  }
+}
+
 /**
  * A client from the settings; a key that is missing or wrong is an error naming the variable.
  * XSIAM_SETTLE_MS, when set, is the client's `settleMs`: how long a generate that failed without
  * knowing (a timeout, a lost connection, a 502/503/504) waits for the key it may still mint.
  */
 export function clientFrom(settings: Record<string, string | undefined>): XsiamClient {
+  checkCredentials(settings);
   const settle = Object.hasOwn(settings, "XSIAM_SETTLE_MS") ? settings.XSIAM_SETTLE_MS : undefined;
   if (settle === undefined || settle === "") return createXsiamClientFromEnv(settings);
   if (!/^\d{1,7}$/.test(settle)) {
