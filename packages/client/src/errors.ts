@@ -267,24 +267,24 @@ export interface RotationState {
 export class XsiamRotateError extends XsiamError implements RotationState {
   override name: "XsiamRotateError" = "XsiamRotateError" as const;
   /** The step that failed, or during which the rotation was stopped. */
-  readonly step: RotateStep;
+  declare readonly step: RotateStep;
   /** Whether the caller's `signal` stopped it (else a step failed). */
-  readonly stopped: boolean;
-  readonly oldId: number;
-  readonly newId: number | undefined;
-  readonly newExists: boolean;
-  readonly holds: number;
-  readonly handedOver: boolean;
-  readonly toDelete: readonly number[];
-  readonly lookFor: RotationState["lookFor"];
+  declare readonly stopped: boolean;
+  declare readonly oldId: number;
+  declare readonly newId: number | undefined;
+  declare readonly newExists: boolean;
+  declare readonly holds: number;
+  declare readonly handedOver: boolean;
+  declare readonly toDelete: readonly number[];
+  declare readonly lookFor: RotationState["lookFor"];
 
   /** What failed, in a few words; may quote the service's text. */
-  readonly reason: string;
+  declare readonly reason: string;
   /**
    * Where the keys stand, in the client's own words (no text of the service's): for a program that
    * shows it in its own wording, e.g. with its own command in place of `apiKeys.delete([…])`.
    */
-  readonly summary: string;
+  declare readonly summary: string;
 
   constructor(details: {
     step: RotateStep;
@@ -297,20 +297,16 @@ export class XsiamRotateError extends XsiamError implements RotationState {
     cause: unknown;
   }) {
     super(details.message, { cause: details.cause });
-    this.step = details.step;
-    this.stopped = details.stopped;
-    this.reason = details.reason;
-    this.summary = details.summary;
-    const { state } = details;
-    this.oldId = state.oldId;
-    this.newId = state.newId;
-    this.newExists = state.newExists;
-    this.holds = state.holds;
-    this.handedOver = state.handedOver;
-    this.toDelete = Object.freeze([...state.toDelete]);
-    this.lookFor = state.lookFor && {
-      marker: state.lookFor.marker,
-      candidates: Object.freeze([...state.lookFor.candidates]),
-    };
+    const { step, stopped, reason, summary, state } = details;
+    const { oldId, newId, newExists, holds, handedOver, toDelete, lookFor } = state;
+    // Declared above, set here in one go (a field list and a line per field cost bytes up front).
+    Object.assign(
+      this,
+      { step, stopped, reason, summary, oldId, newId, newExists, holds, handedOver },
+      {
+        toDelete: Object.freeze([...toDelete]),
+        lookFor: lookFor && { marker: lookFor.marker, candidates: Object.freeze([...lookFor.candidates]) },
+      },
+    );
   }
 }

@@ -228,11 +228,38 @@ describe("six months ahead", () => {
   });
 });
 
-test("a fetch refused before connecting names the innermost reason", async () => {
+test("a port fetch refuses is named, and not tried again: it would fail again", async () => {
   // Port 9 is on fetch's list of blocked ports: undici refuses it without connecting.
   const error = await remove(client("http://127.0.0.1:9"));
   expect(error).toBeInstanceOf(XsiamNetworkError);
   expect((error as Error).message).toBe(
-    "deleteApiKeys: the connection to 127.0.0.1:9 failed (bad port) [after 3 attempts]",
+    "deleteApiKeys: could not reach 127.0.0.1:9 (bad port), so nothing was sent; not retried, as it would fail again. fetch refuses to connect to this port (a port of another protocol, like 6000 for X11): use the tenant's own port",
   );
+  expect(error).toMatchObject({ attempts: 1, requestSent: false });
 });
+
+test.each([
+  ["ENOTFOUND", 1, "could not reach 127.0.0.1:1 (ENOTFOUND), so nothing was sent; not retried"],
+  ["EAI_AGAIN", 3, "could not reach 127.0.0.1:1 (EAI_AGAIN) [after 3 attempts]"],
+])(
+  "a DNS answer of %s is tried %i time(s): a name that does not exist does not appear on retry",
+  async (code, tries, message) => {
+    let calls = 0;
+    const xsiam = createXsiamClient({
+      baseUrl: "http://127.0.0.1:1",
+      apiKey: SECRET,
+      apiKeyId: 2841,
+      retryBaseDelayMs: 1,
+      fetch: async () => {
+        calls++;
+        throw new TypeError("fetch failed", {
+          cause: Object.assign(new Error(`getaddrinfo ${code} tenant.example`), { code }),
+        });
+      },
+    });
+    const error = await remove(xsiam);
+    expect(error).toBeInstanceOf(XsiamNetworkError);
+    expect((error as Error).message).toContain(message);
+    expect(calls).toBe(tries);
+  },
+);

@@ -167,7 +167,6 @@ export function malformedReply(
 // Failures that happen before any byte of the request leaves: safe to retry even for generate.
 const NOTHING_SENT = new Set([
   "ECONNREFUSED",
-  "ENOTFOUND",
   "EAI_AGAIN",
   "ENETUNREACH",
   "EHOSTUNREACH",
@@ -195,9 +194,12 @@ export function reasonOf(error: unknown): { code?: string; reason: string } {
 }
 
 /** How a fetch that threw failed, as far as retrying is concerned: before anything was sent, or not. */
-export function classified(error: unknown): Extract<Failure, "tls" | "not-sent" | "network"> {
-  const { code } = reasonOf(error);
+export function classified(error: unknown): Extract<Failure, "tls" | "unreachable" | "not-sent" | "network"> {
+  const { code, reason } = reasonOf(error);
   if (code !== undefined && TLS_FAILURE.test(code)) return "tls";
+  // A name the DNS says does not exist (EAI_AGAIN is the temporary failure), or a port that fetch
+  // refuses to connect to (6000, 6665–6669, …): the same on every try.
+  if (code === "ENOTFOUND" || reason === "bad port") return "unreachable";
   return code !== undefined && NOTHING_SENT.has(code) ? "not-sent" : "network";
 }
 
@@ -255,6 +257,17 @@ export function transportFailure(
           : "Check the server's certificate, or the proxy in between";
       return new XsiamNetworkError(
         `${label}: could not reach ${host}: the TLS handshake failed (${reason}), so nothing was sent`,
+        { cause: error, hint, ...attempts },
+      );
+    }
+    case "unreachable": {
+      const { reason } = reasonOf(error);
+      const hint =
+        reason === "bad port"
+          ? "fetch refuses to connect to this port (a port of another protocol, like 6000 for X11): use the tenant's own port"
+          : "The host name does not exist: check fqdn or baseUrl";
+      return new XsiamNetworkError(
+        `${label}: could not reach ${host} (${reason}), so nothing was sent; not retried, as it would fail again`,
         { cause: error, hint, ...attempts },
       );
     }

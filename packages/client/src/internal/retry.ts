@@ -10,6 +10,8 @@ export type Failure =
   | "not-sent"
   /** The TLS handshake failed: nothing was sent, and trying again would fail again. */
   | "tls"
+  /** Nothing was sent, and trying again would fail again: the host name does not exist, or fetch refuses the port. */
+  | "unreachable"
   /** The connection failed after the request may have left. */
   | "network"
   /** The body exceeded `MAX_RESPONSE_BYTES`. */
