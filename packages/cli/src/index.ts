@@ -124,7 +124,7 @@ export async function main(
   control: RunControl = {},
 ): Promise<number> {
   const quiet = argv.includes("--quiet") || argv.includes("-q");
-  const output = new Output(streams, { quiet });
+  const output = new Output(streams, { quiet, jsonErrors: argv.includes("--json") });
   try {
     refuseKeyFlags(argv);
     const at = commandOf(argv);

@@ -67,6 +67,21 @@ describe("help, version and usage", () => {
     expect(stderr).toContain(message);
   });
 
+  test("with --json, errors are JSON on stderr too; without it, a pipe gets the readable message", async () => {
+    const usage = await xsiamKeys(["list", "--rol", "Viewer", "--json"]);
+    expect(usage.code).toBe(1);
+    expect(JSON.parse(usage.stderr)).toEqual({
+      error: {
+        code: "usage",
+        message: 'list: unknown option "--rol"; did you mean --role?',
+        hint: "xsiam-keys list --help",
+        exit: 1,
+      },
+    });
+    const plain = await xsiamKeys(["list", "--rol", "Viewer"]);
+    expect(plain.stderr).toMatch(/^xsiam-keys: list: unknown option/);
+  });
+
   test("a key pasted where the command goes is not echoed", async () => {
     const key = "k".repeat(20) + "Q".repeat(44);
     const { code, stderr } = await xsiamKeys([key, "list"]);
@@ -141,6 +156,16 @@ describe("check", () => {
     expect(code).toBe(2);
     expect(stderr).toContain(`key ${tenant.rootKey.id} does not authenticate`);
     expect(stderr).toContain("hint: Signed as an advanced key");
+    const json = await xsiamKeys(["check", "--credentials", "wrong.env", "--json"], { cwd: dir });
+    expect(json.code).toBe(2);
+    // Every line is JSON: the file's mode warning, then the error.
+    const lines = json.stderr.trim().split("\n").map((line) => JSON.parse(line));
+    expect(lines[0]).toEqual({ warning: expect.stringContaining("wrong.env can be read by") });
+    const { error } = lines.at(-1);
+    expect(error).toMatchObject({ code: "auth", exit: 2 });
+    expect(error.message).toContain(`key ${tenant.rootKey.id} does not authenticate`);
+    expect(error.hint).toContain("Signed as an advanced key");
+    expect(json.stderr).not.toContain("x".repeat(20));
   });
 
   test("a clock seven minutes off says so", async () => {

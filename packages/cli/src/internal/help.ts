@@ -25,7 +25,8 @@ Credentials (never from a flag, which would show in ps and shell history):
 Options for every command:
   --credentials FILE        read XSIAM_* settings from FILE
   --api-key-stdin           read the key from standard input
-  --json                    output JSON (the default when stdout is not a terminal)
+  --json                    output JSON (the default when stdout is not a terminal); errors and
+                            warnings go to stderr as JSON lines too
   -q, --quiet               no progress or notes on stderr (errors, warnings, what to do next,
                             and the marker of a key being created still are)
   -h, --help                help; xsiam-keys <command> --help for a command's

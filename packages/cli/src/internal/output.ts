@@ -37,6 +37,8 @@ function colours(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
 export class Output {
   readonly #streams: Streams;
   readonly quiet: boolean;
+  /** `--json` was given: errors go to stderr as JSON too. */
+  readonly jsonErrors: boolean;
   readonly #colourOut: boolean;
   readonly #colourErr: boolean;
   readonly #broken = new AbortController();
@@ -44,7 +46,8 @@ export class Output {
   #writing = 0;
   readonly #claimed = new WeakSet<Error>();
 
-  constructor(streams: Streams, { quiet }: { quiet: boolean }) {
+  constructor(streams: Streams, { quiet, jsonErrors = false }: { quiet: boolean; jsonErrors?: boolean }) {
+    this.jsonErrors = jsonErrors;
     this.#streams = streams;
     this.quiet = quiet;
     this.#colourOut = colours(streams.stdout, streams.env);
@@ -128,6 +131,10 @@ export class Output {
 
   /** A warning on stderr, shown even when quiet: something the user should know before it matters. */
   warn(text: string): void {
+    if (this.jsonErrors) {
+      this.#streams.stderr.write(`${JSON.stringify({ warning: text })}\n`);
+      return;
+    }
     this.#streams.stderr.write(`${this.style("warning:", "yellow", "stderr")} ${text}\n`);
   }
 
@@ -207,13 +214,34 @@ export class Output {
   /** Reports a failure on stderr, with its hint, and returns the exit code it means. */
   fail(error: unknown): number {
     const message = error instanceof Error ? error.message : String(error);
+    const exit = exitCodeOf(error) || EXIT.failure;
+    if (this.jsonErrors) {
+      // For a program reading stderr: the same words, and what the exit code means.
+      const hint = hintOf(error);
+      const code = EXIT_NAMES[exit] ?? "failure";
+      this.#streams.stderr.write(
+        `${JSON.stringify({ error: { code, message, ...(hint !== undefined && { hint }), exit } })}\n`,
+      );
+      return exit;
+    }
     const lines = [`${this.style("xsiam-keys:", "red", "stderr")} ${message}`];
     const hint = hintOf(error);
     if (hint && !message.includes(hint)) lines.push(`${this.style("hint:", "yellow", "stderr")} ${hint}`);
     this.#streams.stderr.write(`${lines.join("\n")}\n`);
-    return exitCodeOf(error) || EXIT.failure;
+    return exit;
   }
 }
+
+/** What each exit code means, as `--json` errors name it. */
+const EXIT_NAMES: Readonly<Record<number, string>> = {
+  [EXIT.usage]: "usage",
+  [EXIT.auth]: "auth",
+  [EXIT.failure]: "failure",
+  [EXIT.attention]: "attention",
+  [EXIT.sigint]: "stopped",
+  [EXIT.sigterm]: "stopped",
+  [EXIT.sighup]: "stopped",
+};
 
 /** Stops a spinner when called; `relabel` changes what it says. */
 export type Spinner = (() => void) & { relabel(text: string): void };
