@@ -159,7 +159,10 @@ describe("check", () => {
     const json = await xsiamKeys(["check", "--credentials", "wrong.env", "--json"], { cwd: dir });
     expect(json.code).toBe(2);
     // Every line is JSON: the file's mode warning, then the error.
-    const lines = json.stderr.trim().split("\n").map((line) => JSON.parse(line));
+    const lines = json.stderr
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines[0]).toEqual({ warning: expect.stringContaining("wrong.env can be read by") });
     const { error } = lines.at(-1);
     expect(error).toMatchObject({ code: "auth", exit: 2 });

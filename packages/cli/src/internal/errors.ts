@@ -1,4 +1,4 @@
-import { XsiamApiError, XsiamGenerateError } from "@xsiam-sdk/client";
+import { XsiamApiError, XsiamError, XsiamGenerateError, XsiamValidationError } from "@xsiam-sdk/client";
 
 /** The exit codes, as `--help` and the README document them. */
 export const EXIT = {
@@ -77,4 +77,59 @@ export function typed(value: unknown): string {
   const text = String(value);
   if (text.length > 24 || /[A-Za-z0-9]{16,}/.test(text)) return `a value of ${text.length} characters`;
   return JSON.stringify(text);
+}
+
+// The client's words for what a person at a shell gives or runs: its operations, its options (set
+// here by XSIAM_* variables) and its input fields (set by flags).
+const OPERATION_WORDS: Readonly<Record<string, string>> = {
+  getApiKeys: "listing keys",
+  generateApiKey: "generating a key",
+  deleteApiKeys: "deleting keys",
+};
+const OPTION_VARIABLES: Readonly<Record<string, string>> = {
+  apiKeyId: "XSIAM_API_KEY_ID",
+  apiKey: "XSIAM_API_KEY",
+  baseUrl: "XSIAM_BASE_URL",
+  fqdn: "XSIAM_FQDN",
+  securityLevel: "XSIAM_SECURITY_LEVEL",
+  childTenantId: "XSIAM_CHILD_TENANT_ID",
+  settleMs: "XSIAM_SETTLE_MS",
+};
+const FIELD_FLAGS: Readonly<Record<string, string>> = {
+  expiration: "--expires",
+  roles: "--role",
+  comment: "--comment",
+  securityLevel: "--level",
+  "filter.roles": "--role",
+  "filter.ids": "--id",
+  "filter.expiresBefore": "--expiring-within",
+  ...OPTION_VARIABLES,
+};
+
+/**
+ * An error's message and hint in the tool's words: the client's operation names, options and
+ * input fields become what the person typed or set (`getApiKeys failed` → `listing keys failed`,
+ * `apiKeyId` → `XSIAM_API_KEY_ID`, `expiration` → `--expires`). Only the client's own words are
+ * rewritten: the hint, the operation at the start, the field of a validation error; the service's
+ * text inside a message is data and stays as it is.
+ */
+export function inToolWords(error: unknown): { message: string; hint: string | undefined } {
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = hintOf(error);
+  if (!(error instanceof XsiamError)) return { message, hint };
+  if (error instanceof XsiamValidationError) {
+    const flag = FIELD_FLAGS[error.field.replace(/\[\d+\]$/, "")];
+    return { message: flag ? `${flag} ${error.reason}` : message, hint };
+  }
+  const names = new RegExp(`\\b(${Object.keys(OPTION_VARIABLES).join("|")})\\b`, "g");
+  const ownHint = hint?.replace(names, (name) => OPTION_VARIABLES[name] ?? name);
+  const body =
+    hint !== undefined && message.endsWith(hint) ? `${message.slice(0, -hint.length)}${ownHint}` : message;
+  return {
+    message: body.replace(
+      /^(getApiKeys|generateApiKey|deleteApiKeys)\b/,
+      (name) => OPERATION_WORDS[name] ?? name,
+    ),
+    hint: ownHint,
+  };
 }

@@ -1,4 +1,4 @@
-import { EXIT, exitCodeOf, hintOf } from "./errors.js";
+import { EXIT, exitCodeOf, inToolWords } from "./errors.js";
 
 /** Where the tool writes, and how: the streams, and the options that shape output. */
 export interface Streams {
@@ -213,11 +213,10 @@ export class Output {
 
   /** Reports a failure on stderr, with its hint, and returns the exit code it means. */
   fail(error: unknown): number {
-    const message = error instanceof Error ? error.message : String(error);
+    const { message, hint } = inToolWords(error);
     const exit = exitCodeOf(error) || EXIT.failure;
     if (this.jsonErrors) {
       // For a program reading stderr: the same words, and what the exit code means.
-      const hint = hintOf(error);
       const code = EXIT_NAMES[exit] ?? "failure";
       this.#streams.stderr.write(
         `${JSON.stringify({ error: { code, message, ...(hint !== undefined && { hint }), exit } })}\n`,
@@ -225,7 +224,6 @@ export class Output {
       return exit;
     }
     const lines = [`${this.style("xsiam-keys:", "red", "stderr")} ${message}`];
-    const hint = hintOf(error);
     if (hint && !message.includes(hint)) lines.push(`${this.style("hint:", "yellow", "stderr")} ${hint}`);
     this.#streams.stderr.write(`${lines.join("\n")}\n`);
     return exit;
