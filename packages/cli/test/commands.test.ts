@@ -255,14 +255,30 @@ describe("generate", () => {
     expect(code).toBe(0);
     // Off a terminal, the start of the wait and each check after it are lines of their own.
     expect(stderr).toMatch(
-      /The service did not answer in time and may still create the key: waiting for it before trying again \(\d s left of 5 s; checked 0 times; XSIAM_SETTLE_MS sets the window\)/,
+      /No answer in time: waiting for the key it may still create, \d s left of 5 s \(XSIAM_SETTLE_MS\), 0 checks/,
     );
+    expect(stderr).not.toContain("warning:");
     await tenant.idle();
     const env = parsedEnv(readFileSync(join(dir, "viewer.env"), "utf8"));
     expect(tenant.keys().map((stored) => stored.id)).toEqual([
       tenant.rootKey.id,
       Number(env.XSIAM_API_KEY_ID),
     ]);
+  });
+
+  test("a retry that succeeds after a window closed warns, naming the earlier marker and the command that finds its key", async () => {
+    tenant.faults.inject("generate", { kind: "act-later", afterMs: 1_500, answerMs: 100, status: 504 });
+    appendFileSync(join(dir, "admin.env"), "XSIAM_SETTLE_MS=300\n");
+    const { code, stderr } = await run("generate", "--role", "Viewer", "--out", "viewer.env");
+    expect(code).toBe(0);
+    const warned =
+      /warning: an earlier attempt's request \(marker (\[xsiam-sdk:([A-Za-z0-9]{16})\])\) may still create a key after the tool stopped waiting for it; nobody would hold that key: xsiam-keys list --marker ([A-Za-z0-9]{16}) --credentials admin\.env finds it, to delete/.exec(
+        stderr,
+      );
+    expect(warned?.[2]).toBe(warned?.[3]);
+    await tenant.idle();
+    const listed = await run("list", "--marker", warned?.[2] ?? "?");
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ marker: warned?.[1] })]);
   });
 
   test("--out writes a new file of mode 600 in env format, and the key nowhere else", async () => {

@@ -55,7 +55,8 @@ export interface GenerateOptions extends CallOptions {
   /**
    * Called while the client waits for the key of an attempt whose request may still be running on
    * the service (after a timeout, a connection lost after sending, a 502/503/504): once when the
-   * wait begins (`checks: 0`) and after each check that did not end it, e.g. to show progress. No
+   * wait begins (`checks: 0`), after each check that did not end it, e.g. to show progress, and
+   * with `closed: true` when the window closed with no key. No
    * retry is sent meanwhile; the wait ends when the key is found or `windowMs` after the request
    * was sent (the client's `settleMs`).
    */
@@ -72,6 +73,12 @@ export interface SettleProgress {
   readonly windowMs: number;
   /** Lists made for it so far. */
   readonly checks: number;
+  /**
+   * The window closed with no key found: the client goes on (a retry, if any are left) and no
+   * longer looks for this marker. If the service mints the key later all the same, nobody holds it:
+   * say so, naming the marker, even when the call succeeds on a retry.
+   */
+  readonly closed: boolean;
 }
 
 /** The API key endpoints, with checked inputs and typed errors. */
@@ -174,7 +181,7 @@ export function createApiKeysApi(settings: ApiKeysSettings): ApiKeysApi {
     };
 
   // Holds the client's one poller for generates whose request may still mint, made on first need.
-  const poller: { watcher?: SettleWatcher } = {};
+  const poller = new Map<string, SettleWatcher>();
   const api: ApiKeysApi = {
     async generate(input, options) {
       const body = generateBody(input, clock.now());
@@ -210,7 +217,9 @@ export function createApiKeysApi(settings: ApiKeysSettings): ApiKeysApi {
         comment: comment ? `${comment} ${marker}` : marker,
       });
       const marker = newMarker();
-      onSend?.({ marker, attempt: 1 });
+      // An async hook's rejection must not become an unhandled one (which ends a Node process).
+      const told: unknown = onSend?.({ marker, attempt: 1 });
+      if (told instanceof Promise) told.catch(() => undefined);
       const started = clock.now();
       try {
         return await send(withThe(marker));
@@ -238,6 +247,7 @@ export function createApiKeysApi(settings: ApiKeysSettings): ApiKeysApi {
             onWait,
             settleMs: settings.settleMs,
             api,
+            headers: call.init.headers,
             poller,
           },
         );

@@ -82,7 +82,7 @@ export interface XsiamClientSettings extends AuthOptions, RetryOptions {
   /**
    * The clock the client waits on: the rate limiter it makes (`rateLimit` as a number), the pause
    * before a retry, each attempt's timeout, the wait for a key a failed generate may still mint.
-   * Its `now()` is also "now" for generate's expiration (the default of 14 days, the checks that it
+   * Its `now()` is also "now" for generate's expiration (the default of 7 days, the checks that it
    * is in the future and at most six months ahead) and for rotation's: a fake clock set in the past
    * makes the service refuse those. Signing reads the time from the key option `now` (`Date.now`
    * by default), not from this clock. Inject a fake one in tests to run those waits on fake time.

@@ -198,11 +198,17 @@ export type GenerateOutcome =
 export class XsiamGenerateError extends XsiamError {
   override name: "XsiamGenerateError" = "XsiamGenerateError" as const;
   /** What became of the key. */
-  readonly outcome: GenerateOutcome;
+  declare readonly outcome: GenerateOutcome;
   /** The call's marker, e.g. `[xsiam-sdk:q3XvR8kLm2Pw9TzA]`: the key it names has it as its `marker` in `apiKeys.list()`. */
-  readonly marker: string;
+  declare readonly marker: string;
+  /**
+   * The markers of the call's attempts whose request may still mint a key after the call gave up
+   * on it (its window closed with no key found), the last attempt's included when that is so. A
+   * key that appears later with one of them is the call's, and nobody holds it.
+   */
+  declare readonly lateMarkers: readonly string[];
   /** Generate requests the call sent; each failed one was checked before the next. */
-  readonly tries: number;
+  declare readonly tries: number;
 
   constructor(details: {
     /** The message, which says the failure and the outcome in words. */
@@ -210,12 +216,12 @@ export class XsiamGenerateError extends XsiamError {
     cause: XsiamError;
     outcome: GenerateOutcome;
     marker: string;
+    lateMarkers: readonly string[];
     tries: number;
   }) {
     super(details.message, { cause: details.cause });
-    this.outcome = details.outcome;
-    this.marker = details.marker;
-    this.tries = details.tries;
+    const { outcome, marker, lateMarkers, tries } = details;
+    Object.assign(this, { outcome, marker, lateMarkers: Object.freeze([...lateMarkers]), tries });
   }
 }
 

@@ -243,7 +243,10 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
         return client.eval(GCRA_SCRIPT, call);
       throw error;
     });
-    const micros = Number(await within(run, redisTimeoutMs));
+    // An integer reply, as node-redis and ioredis give it: anything else (null, "", false) is not
+    // a wait of 0, which would let the request go at once.
+    const reply = await within(run, redisTimeoutMs);
+    const micros = typeof reply === "number" || typeof reply === "bigint" ? Number(reply) : Number.NaN;
     if (!Number.isFinite(micros)) throw new Error("the script answered something that is not a wait");
     if (micros < 0) throw new TooFar(-micros / 1_000);
     return micros / 1_000;

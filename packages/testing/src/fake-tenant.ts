@@ -433,11 +433,14 @@ export async function createFakeTenant(options: FakeTenantOptions = {}): Promise
     const done = acted.then(() => undefined);
     acting.add(done);
     void done.then(() => acting.delete(done));
+    // A gateway's status goes out at answerMs, before the act if that comes later; the service's
+    // own reply needs the act, so it goes out at answerMs or once acted, whichever is later.
+    const { status } = fault;
     setTimeout(
       () =>
-        void acted.then((reply) =>
-          send(fault.status === undefined ? reply : envelope(fault.status, "Gateway timeout")),
-        ),
+        status === undefined
+          ? void acted.then(send)
+          : send(envelope(status, status === 504 ? "Gateway timeout" : "Bad gateway")),
       fault.answerMs,
     );
   }

@@ -31,13 +31,14 @@ export function findMarked(context: Context, marker: string): string {
 }
 
 /**
- * The client's words for where a marked key is found, in the tool's: the `list --marker` command.
- * Only that phrase is rewritten; the rest may quote the service, whose text is data.
+ * The client's words for where the key with `marker` is found, in the tool's: the `list --marker`
+ * command. Only the phrase for the call's own marker is rewritten (the client's words); the rest may
+ * quote the service, whose text is data, even when it looks the same.
  */
-export function markerInToolWords(context: Context, text: string): string {
-  return text.replace(
-    /marker (\[xsiam-sdk:[A-Za-z0-9]{16}\]) \(apiKeys\.list\(\) gives each key's marker\)/g,
-    (_, marker: string) => `marker ${marker} (${findMarked(context, marker)} finds it)`,
+export function markerInToolWords(context: Context, text: string, marker: string): string {
+  return text.replaceAll(
+    `marker ${marker} (apiKeys.list() gives each key's marker)`,
+    `marker ${marker} (${findMarked(context, marker)} finds it)`,
   );
 }
 
@@ -59,11 +60,27 @@ export function announceMarker(context: Context, marker: string): void {
 
 /**
  * What a generate waits for, in words, while an attempt's request may still be creating its key on
- * the service: nothing is sent again until the key appears or the window closes.
+ * the service: nothing is sent again until the key appears or the window closes. A function, so that
+ * a spinner counts down between the checks.
  */
-export function waitingWords({ waitedMs, windowMs, checks }: SettleProgress): string {
-  const left = Math.max(0, Math.ceil((windowMs - waitedMs) / 1000));
-  return `The service did not answer in time and may still create the key: waiting for it before trying again (${left} s left of ${Math.round(windowMs / 1000)} s; checked ${checks} time${checks === 1 ? "" : "s"}; XSIAM_SETTLE_MS sets the window)`;
+export function waitingWords({ waitedMs, windowMs, checks }: SettleProgress): () => string {
+  const told = Date.now();
+  return () => {
+    const left = Math.max(0, Math.ceil((windowMs - waitedMs - (Date.now() - told)) / 1000));
+    return `No answer in time: waiting for the key it may still create, ${left} s left of ${Math.round(windowMs / 1000)} s (XSIAM_SETTLE_MS), ${checks} check${checks === 1 ? "" : "s"}`;
+  };
+}
+
+/**
+ * Says, after a generate that succeeded on a retry, which earlier attempts gave up waiting for a key
+ * that may still appear (nobody would hold it), and the command that finds each.
+ */
+export function warnLate(context: Context, late: readonly string[]): void {
+  for (const marker of late) {
+    context.output.warn(
+      `an earlier attempt's request (marker ${marker}) may still create a key after the tool stopped waiting for it; nobody would hold that key: ${findMarked(context, marker)} finds it, to delete`,
+    );
+  }
 }
 
 /** The exit code for a stop: the signal's, or 1 when stdout or stderr broke. */
@@ -115,6 +132,8 @@ export async function generate(context: Context): Promise<number> {
   checkConnection(destination, connection);
   if (signal.aborted) throw new CliError("stopped before anything was created", stopCode(signal));
 
+  // Attempts whose window closed with no key: each may still create one later.
+  const late: string[] = [];
   // Not aborted by a stop: a generate in flight is waited for, so that its key can be deleted.
   const key = await output
     .wait("Generating a key", (relabel) =>
@@ -127,14 +146,22 @@ export async function generate(context: Context): Promise<number> {
         },
         {
           onSend: ({ marker }) => announceMarker(context, marker),
-          onWait: (progress) => relabel(waitingWords(progress)),
+          onWait: (progress) => {
+            if (progress.closed) late.push(progress.marker);
+            else relabel(waitingWords(progress));
+          },
         },
       ),
     )
     .catch((error: unknown) => {
       if (!(error instanceof XsiamGenerateError)) throw error;
-      throw new CliError(markerInToolWords(context, error.message), exitCodeOf(error), hintOf(error));
+      const message = [error.marker, ...error.lateMarkers].reduce(
+        (text, marker) => markerInToolWords(context, text, marker),
+        error.message,
+      );
+      throw new CliError(message, exitCodeOf(error), hintOf(error));
     });
+  warnLate(context, late);
   context.pending(
     `key ${key.id} was created and not handed over: delete it with ${context.commandLine("delete", String(key.id), "--yes")}`,
   );

@@ -28,6 +28,7 @@ import {
   markerInToolWords,
   stopCode,
   waitingWords,
+  warnLate,
 } from "./generate.js";
 
 const STEPS = 5;
@@ -101,6 +102,8 @@ export async function rotate(context: Context): Promise<number> {
   if (values["dry-run"]) return dryRun(context, oldId, given, destination, keepOld);
 
   let spinner: Spinner | undefined;
+  // Generate attempts whose window closed with no key: each may still create one later.
+  const late: string[] = [];
   const stopSpinner = () => {
     spinner?.();
     spinner = undefined;
@@ -176,6 +179,10 @@ export async function rotate(context: Context): Promise<number> {
         spinner = output.spin("Generating the new key");
         return;
       case "waiting":
+        if (event.closed) {
+          late.push(event.marker);
+          return;
+        }
         spinner ??= output.spin("Generating the new key");
         spinner.relabel(waitingWords(event));
         return;
@@ -216,7 +223,9 @@ export async function rotate(context: Context): Promise<number> {
   stopSpinner();
   delivery?.finish();
   context.pending(undefined);
-  return reportSuccess(context, result, destination);
+  const code = await reportSuccess(context, result, destination);
+  warnLate(context, late);
+  return code;
 }
 
 /** The step's line, and the spinner's label while it runs. */
@@ -310,12 +319,10 @@ function reportFailure(
   const youHold = (text: string) => output.note(`${output.style("→", "bold", "stderr")} ${text}`, true);
   // The client says `apiKeys.delete([13])`; a person at a shell runs the command. Only the client's
   // own words (its summary) are rewritten: the reason may quote the service, whose text is data.
-  const summary = markerInToolWords(
-    context,
-    error.summary.replace(/apiKeys\.delete\(\[([\d, ]+)\]\)/g, (_, ids: string) =>
-      context.commandLine("delete", ...ids.split(", "), "--yes"),
-    ),
+  const deletes = error.summary.replace(/apiKeys\.delete\(\[([\d, ]+)\]\)/g, (_, ids: string) =>
+    context.commandLine("delete", ...ids.split(", "), "--yes"),
   );
+  const summary = error.lookFor ? markerInToolWords(context, deletes, error.lookFor.marker) : deletes;
   const how = error.stopped ? "was stopped at" : "failed at";
   const message = `rotating key ${error.oldId} ${how} ${STEP_NAMES[error.step]} (${error.reason}): ${summary}`;
   output.fail(new CliError(message, exitCodeFor(error, context.signal), undefined));

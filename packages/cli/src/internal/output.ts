@@ -42,6 +42,8 @@ export class Output {
   readonly #colourOut: boolean;
   readonly #colourErr: boolean;
   readonly #broken = new AbortController();
+  // Spinners drawing on stderr now: a line written meanwhile first clears the spinner's.
+  #spinning = 0;
   // Writes to stdout that `write` is waiting for, and the errors they reported: theirs to report.
   #writing = 0;
   readonly #claimed = new WeakSet<Error>();
@@ -121,59 +123,77 @@ export class Output {
 
   /** A value as JSON on stdout. */
   json(value: unknown): void {
-    this.#streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.#streams.stdout.write(`${jsonText(value)}\n`);
   }
 
   /** A line for people on stderr, unless quiet (or `always`: what the user must do next). */
   note(text = "", always = false): void {
-    if (always || !this.quiet) this.#streams.stderr.write(`${text}\n`);
+    if (always || !this.quiet) this.#streams.stderr.write(`${this.#overSpinner()}${text}\n`);
+  }
+
+  /** What clears a spinner's line before a line is written over it (the spinner draws again after). */
+  #overSpinner(): string {
+    return this.#spinning > 0 ? "\r\u001b[2K" : "";
   }
 
   /** A warning on stderr, shown even when quiet: something the user should know before it matters. */
   warn(text: string): void {
     if (this.jsonErrors) {
-      this.#streams.stderr.write(`${JSON.stringify({ warning: text })}\n`);
+      this.#streams.stderr.write(`${jsonText({ warning: text }, 0)}\n`);
       return;
     }
-    this.#streams.stderr.write(`${this.style("warning:", "yellow", "stderr")} ${text}\n`);
+    this.#streams.stderr.write(
+      `${this.#overSpinner()}${this.style("warning:", "yellow", "stderr")} ${text}\n`,
+    );
   }
 
   /** A line another program printed (a `--to-command` consumer), on stderr, marked as its own. */
   relay(line: string): void {
-    this.#streams.stderr.write(`  ${this.style("│", "dim", "stderr")} ${line}\n`);
+    this.#streams.stderr.write(`${this.#overSpinner()}  ${this.style("│", "dim", "stderr")} ${line}\n`);
   }
 
   /**
    * Shows a spinner and `label` on stderr (on a terminal, unless quiet) until the returned function
    * is called: rate limits and retries can make a call take seconds.
    */
-  spin(label: string): Spinner {
+  spin(label: Label): Spinner {
     const { stderr } = this.#streams;
     const terminal = !this.quiet && stderr.isTTY === true;
     let shown = label;
     let frame = 0;
-    const draw = () =>
+    // One line, cut to the terminal's width: a line that wraps would leave a copy per frame.
+    const draw = () => {
+      const text = typeof shown === "function" ? shown() : shown;
+      const room = Math.max(10, ((stderr as { columns?: number }).columns ?? 80) - 4);
+      const line = text.length + 1 > room ? `${text.slice(0, room - 1)}` : text;
       stderr.write(
-        `\r\u001b[2K${this.style(SPINNER[frame++ % SPINNER.length] ?? "", "cyan", "stderr")} ${shown}…`,
+        `\r\u001b[2K${this.style(SPINNER[frame++ % SPINNER.length] ?? "", "cyan", "stderr")} ${line}…`,
       );
-    if (terminal) draw();
+    };
+    if (terminal) {
+      this.#spinning++;
+      draw();
+    }
     const timer = terminal ? setInterval(draw, 80) : undefined;
     const stop = () => {
-      if (timer === undefined) return;
+      if (timer === undefined || shown === STOPPED) return;
       clearInterval(timer);
+      shown = STOPPED;
+      this.#spinning--;
       stderr.write("\r\u001b[2K");
     };
     return Object.assign(stop, {
       // Off a terminal (a CI log), each new label is a line of its own: the run is seen to be alive.
-      relabel: (text: string) => {
-        if (terminal) shown = text;
-        else this.note(`  ${text}`);
+      relabel: (text: Label) => {
+        if (terminal) {
+          if (shown !== STOPPED) shown = text;
+        } else this.note(`  ${typeof text === "function" ? text() : text}`);
       },
     });
   }
 
   /** Waits for `work`, with a spinner and `label` while it runs (see `spin`); `work` may change the label. */
-  async wait<T>(label: string, work: (relabel: (text: string) => void) => Promise<T>): Promise<T> {
+  async wait<T>(label: Label, work: (relabel: (text: Label) => void) => Promise<T>): Promise<T> {
     const spinner = this.spin(label);
     try {
       return await work(spinner.relabel);
@@ -219,7 +239,7 @@ export class Output {
       // For a program reading stderr: the same words, and what the exit code means.
       const code = EXIT_NAMES[exit] ?? "failure";
       this.#streams.stderr.write(
-        `${JSON.stringify({ error: { code, message, ...(hint !== undefined && { hint }), exit } })}\n`,
+        `${jsonText({ error: { code, message, ...(hint !== undefined && { hint }), exit } }, 0)}\n`,
       );
       return exit;
     }
@@ -228,6 +248,21 @@ export class Output {
     this.#streams.stderr.write(`${lines.join("\n")}\n`);
     return exit;
   }
+}
+
+// Characters JSON may carry raw that a terminal or an editor acts on: DEL and the C1 controls (U+009B
+// starts an escape sequence), the bidirectional controls and line separators.
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+/**
+ * `value` as indented JSON in which service text cannot act on whoever reads it (`jq`, `cat`, a
+ * pager): what JSON.stringify leaves raw is written as a \u escape, which parses the same.
+ */
+export function jsonText(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent).replace(
+    UNSAFE_IN_JSON,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** What each exit code means, as `--json` errors name it. */
@@ -241,8 +276,12 @@ const EXIT_NAMES: Readonly<Record<number, string>> = {
   [EXIT.sighup]: "stopped",
 };
 
-/** Stops a spinner when called; `relabel` changes what it says. */
-export type Spinner = (() => void) & { relabel(text: string): void };
+/** What a spinner says: a text, or a function called at each frame (a countdown, say). */
+export type Label = string | (() => string);
+const STOPPED: Label = () => "";
+
+/** Stops a spinner when called (once); `relabel` changes what it says. */
+export type Spinner = (() => void) & { relabel(text: Label): void };
 
 /** A write to stdout or stderr failed: what a command stops for, as it would for a signal. */
 export class StreamError extends Error {

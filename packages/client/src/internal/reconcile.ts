@@ -5,7 +5,7 @@
 // then puts all the code that loads up front in one chunk, instead of one per set of lazy modules
 // that shares it, which compresses worse and loads as several files.
 import "../index.js";
-import type { SettleProgress } from "../api-keys.js";
+import type { CallOptions, SettleProgress } from "../api-keys.js";
 import { type Clock, sleep } from "../clock.js";
 import {
   type GenerateOutcome,
@@ -53,17 +53,26 @@ export interface GenerateCall {
    * the request possibly running there (a timeout, a connection lost after sending, 502/503/504).
    */
   readonly settleMs: number;
-  /** The client's methods, with its own options: what its one poller lists and deletes with. */
+  /** The client's methods: what its pollers list and delete with, with the call's headers and policy. */
   readonly api: {
-    list(filter: ApiKeyFilter): Promise<ApiKeyInfo[]>;
-    delete(ids: number[]): Promise<{ updateCount: number }>;
+    list(filter: ApiKeyFilter, options: CallOptions): Promise<ApiKeyInfo[]>;
+    delete(ids: number[], options: CallOptions): Promise<{ updateCount: number }>;
   };
-  /** Holds the client's one poller, which looks for every pending call's marker with one list per round. */
-  readonly poller: { watcher?: SettleWatcher };
+  /** The headers the call added (a child tenant's, say): its key is looked for where it was sent. */
+  readonly headers: Record<string, string> | undefined;
+  /**
+   * The client's pollers, one per set of headers and retry policy: every pending call sent the
+   * same way is looked for with one list per round.
+   */
+  readonly poller: Map<string, SettleWatcher>;
 }
 
 // A key created this long before the call started cannot be the call's, whatever the clocks say.
 const CLOCK_ALLOWANCE_MS = 5 * 60_000;
+// The expiration a key is listed with may not be the one sent to the millisecond (a service or
+// proxy may round it): the call's key is looked for this far either side, and singled out by its
+// marker.
+const EXPIRY_SLACK_MS = 86_400_000;
 
 /**
  * Whether the service may have minted a key for a generate that failed this way: after a request
@@ -154,7 +163,8 @@ async function removeOnly(id: number, finder: KeyFinder): Promise<GenerateOutcom
     return {
       kind: "left",
       id,
-      reason: error instanceof XsiamApiError ? `HTTP ${error.status}` : "the delete failed",
+      // A delete that timed out, or got a 502/503/504, may still act on the service.
+      reason: `${error instanceof XsiamError ? failureSummary(error) : "the delete failed"}${mayStillMint(error) ? ", though the service may still delete it" : ""}`,
     };
   }
 }
@@ -169,8 +179,8 @@ export async function findMinted(sent: Sent, finder: KeyFinder): Promise<Generat
   try {
     listed = await finder.list({
       roles: sent.roles,
-      expiresAfter: sent.expiration,
-      expiresBefore: sent.expiration,
+      expiresAfter: sent.expiration - EXPIRY_SLACK_MS,
+      expiresBefore: sent.expiration + EXPIRY_SLACK_MS,
     });
   } catch (error) {
     return { kind: "unknown", reason: problemOf(error), candidates: [] };
@@ -236,8 +246,8 @@ export function createSettleWatcher(finder: KeyFinder, clock: Clock): SettleWatc
     let listed: ApiKeyInfo[] | { problem: string; final: boolean };
     try {
       listed = await finder.list({
-        expiresAfter: Math.min(...expirations),
-        expiresBefore: Math.max(...expirations),
+        expiresAfter: Math.min(...expirations) - EXPIRY_SLACK_MS,
+        expiresBefore: Math.max(...expirations) + EXPIRY_SLACK_MS,
       });
     } catch (error) {
       const final = error instanceof XsiamApiError && (error.status === 401 || error.status === 403);
@@ -311,37 +321,59 @@ export function createSettleWatcher(finder: KeyFinder, clock: Clock): SettleWatc
 
 /**
  * Tells the call's `onWait` that the wait for `sent`'s key begins, and returns what tells it of each
- * check after. A hook that throws does not break the call.
+ * check after (and, with `closed`, that the window closed with no key). A hook that throws does not
+ * break the call.
  */
-function progress(call: GenerateCall, sent: Sent): () => void {
+function progress(call: GenerateCall, sent: Sent): (closed?: boolean) => void {
   let checks = 0;
-  const tell = () => {
+  const tell = (closed = false) => {
     try {
-      call.onWait?.({
+      const told: unknown = call.onWait?.({
         marker: sent.marker,
         waitedMs: call.clock.now() - sent.started,
         windowMs: call.settleMs,
         checks,
+        closed,
       });
+      // An async hook's rejection must not become an unhandled one (which ends a Node process).
+      if (told instanceof Promise) told.catch(() => undefined);
     } catch {
       // Progress is for show: the wait goes on.
     }
   };
   tell();
-  return () => {
-    checks += 1;
-    tell();
+  return (closed = false) => {
+    if (!closed) checks += 1;
+    tell(closed);
   };
 }
 
-/** The client's one poller, made on first need. */
+/** Waits for `sent`'s key with the poller for calls sent like it, telling `onWait` how it stands. */
+async function watchFor(call: GenerateCall, sent: Sent): Promise<GenerateOutcome> {
+  const told = progress(call, sent);
+  const outcome = await watcherOf(call).watch(sent, sent.started + call.settleMs, call.signal, () => told());
+  if (outcome.kind === "none") told(true);
+  return outcome;
+}
+
+/**
+ * The client's poller for calls sent like this one (the same headers, a child tenant's say, and
+ * retry policy), made on first need: a key is looked for where its request went.
+ */
 function watcherOf(call: GenerateCall): SettleWatcher {
-  const { api } = call;
-  call.poller.watcher ??= createSettleWatcher(
-    { list: (filter) => api.list(filter), delete: (id) => api.delete([id]) },
-    call.clock,
-  );
-  return call.poller.watcher;
+  const headers = Object.fromEntries(new Headers(call.headers));
+  const options = { headers, ...call.policy };
+  const key = JSON.stringify(options);
+  let watcher = call.poller.get(key);
+  if (!watcher) {
+    const { api } = call;
+    watcher = createSettleWatcher(
+      { list: (filter) => api.list(filter, options), delete: (id) => api.delete([id], options) },
+      call.clock,
+    );
+    call.poller.set(key, watcher);
+  }
+  return watcher;
 }
 
 /**
@@ -378,6 +410,8 @@ export async function afterFailure(
 ): Promise<GeneratedApiKey> {
   let failure = error;
   let { marker, started } = first;
+  // The markers of attempts whose window closed with no key: each may still mint one later.
+  const late: string[] = [];
   for (let tries = 1; ; tries++) {
     if (!(failure instanceof XsiamError) || !mayHaveMinted(failure)) throw failure;
     const cause = failure;
@@ -393,14 +427,16 @@ export async function afterFailure(
             candidates: [],
           }
         : waited
-          ? await watcherOf(call).watch(sent, started + call.settleMs, call.signal, progress(call, sent))
+          ? await watchFor(call, sent)
           : await findMinted(sent, call.finder);
+    if (waited && outcome.kind === "none") late.push(marker);
     const failed = () =>
       new XsiamGenerateError({
-        message: `generateApiKey failed (${failureSummary(cause)}): ${outcomeText(outcome, marker)}${waited && outcome.kind === "none" ? ` within ${Math.round(call.settleMs / 1000)} s of sending; a key that appears later is not the client's to find: it has ${withMarkerText(marker)}` : ""}${tries > 1 ? ` [after ${tries} tries, each checked]` : ""}`,
+        message: `generateApiKey failed (${failureSummary(cause)}): ${outcomeText(outcome, marker)}${waited && outcome.kind === "none" ? ` within ${Math.round(call.settleMs / 1000)} s of sending` : ""}${late.length > 0 ? `; a key that appears later is not the client's to find: it has ${late.map(withMarkerText).join(", or ")}` : ""}${tries > 1 ? ` [after ${tries} tries, each checked]` : ""}`,
         cause,
         outcome,
         marker,
+        lateMarkers: [...late],
         tries,
       });
     const safeToRetry = outcome.kind === "none" || outcome.kind === "deleted";
@@ -410,7 +446,8 @@ export async function afterFailure(
       throw failed();
     });
     marker = newMarker();
-    call.onSend?.({ marker, attempt: tries + 1 });
+    const told: unknown = call.onSend?.({ marker, attempt: tries + 1 });
+    if (told instanceof Promise) told.catch(() => undefined);
     started = call.clock.now();
     try {
       return await call.send(marker);

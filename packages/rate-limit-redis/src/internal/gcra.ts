@@ -16,7 +16,8 @@ import { createHash } from "node:crypto";
  * A slot further away than the caller accepts is not reserved (the script answers how far away it
  * is, negated), so refused callers do not push the budget later. A stored time further ahead than
  * any caller can produce (a value written by something else, or a Redis whose clock went back) is
- * not a budget: it is reset to now, not pushed later.
+ * not a budget: it is reset to now, not pushed later; so is one that is no number at all (`nan`,
+ * which `tonumber` reads as NaN, would otherwise fail every call for good).
  */
 export const GCRA_SCRIPT = `
 local interval = tonumber(ARGV[1])
@@ -25,7 +26,7 @@ local never = tonumber(ARGV[3])
 local time = redis.call("TIME")
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 local tat = tonumber(redis.call("GET", KEYS[1])) or now
-if tat < now or tat - now > never then tat = now end
+if tat ~= tat or tat < now or tat - now > never then tat = now end
 if tat - now > max_wait then return now - tat end
 local next_tat = tat + interval
 redis.call("SET", KEYS[1], string.format("%.0f", next_tat), "PX", math.ceil((next_tat - now) / 1000) + 1000)
