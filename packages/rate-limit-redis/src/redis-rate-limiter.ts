@@ -297,7 +297,6 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
     if (mode === "shared") {
       logger?.warn?.(
         `${PREFIX} ${where} is unavailable (${causeOf(error)}); limiting this process alone to ${requestsPerSecond} per second, counting the requests it already sent, until it answers`,
-        { error: causeOf(error) },
       );
     }
     mode = "fallback";
@@ -308,7 +307,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
   /** The request's slot was further away than `maxWaitMs`: it is refused, and took no slot. */
   const tooFar = (error: TooFar) =>
     new XsiamRedisRateLimitError(
-      `${PREFIX} the next free slot of key ${JSON.stringify(key)} is ${Math.round(error.aheadMs / 1_000)} s away, more than maxWaitMs (${maxWaitMs} ms) allows; nothing was sent. Too many processes share the key, or their requests per second are set lower than the tenant's`,
+      `${PREFIX} the next free slot of key ${JSON.stringify(key)} is ${error.aheadMs < 10_000 ? `${Math.round(error.aheadMs)} ms` : `${Math.round(error.aheadMs / 1_000)} s`} away, more than maxWaitMs (${maxWaitMs} ms) allows; nothing was sent. Too many processes share the key, or their requests per second are set lower than the tenant's`,
     );
 
   /** Lets the first waiter through once its slot comes, then the next: one slot at a time. */
@@ -342,7 +341,9 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
           if (mode === "fallback") logger?.warn?.(`${PREFIX} Redis answers again; the limit is shared again`);
           mode = "shared";
           if (queue.length === 0) break;
-          await sleep(wait);
+          // Never sooner than one slot after this process's last request: a Redis restarted empty
+          // (or a key deleted) does not know what this process sent a moment ago.
+          await sleep(Math.max(wait, lastGrant + intervalMs - Date.now()));
         }
         // The slot goes to whoever is first now: a waiter that left passed its slot on.
         const first = queue[0];

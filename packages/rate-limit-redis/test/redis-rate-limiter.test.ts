@@ -126,7 +126,7 @@ describe("Redis killed mid-run and restarted", () => {
     }
   }, 90_000);
 
-  test("one process, 40 calls, Redis killed after 1.5 s, no retries: the fallback goes on from the requests already sent (0 × 429)", async () => {
+  test("one process, 40 calls, Redis killed after 1.5 s and back empty 0.8 s later, no retries: the fallback, and the return, go on from the requests already sent (0 × 429)", async () => {
     const server = await startLimitedServer({ limit: 10 });
     const warnings: string[] = [];
     const shared = limiter({
@@ -146,23 +146,24 @@ describe("Redis killed mid-run and restarted", () => {
       );
       while (server.accepted.length < 15) await new Promise((resolve) => setTimeout(resolve, 20));
       await redis.kill();
+      // Back, empty, while calls are still waiting: it does not know what this process just sent.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      redis = await startRedis(redis.port);
       const results = await calls;
       expect(results.filter((result) => result.status === "rejected")).toEqual([]);
       expect(server.refused()).toBe(0);
       expect(busiestWindow(server.accepted)).toBeLessThanOrEqual(10);
-      expect(shared.mode).toBe("fallback");
       // The warning names the host and the real cause, not the client's "offline".
       expect(warnings[0]).toMatch(
         new RegExp(
-          `^@xsiam-sdk/rate-limit-redis: Redis at 127\\.0\\.0\\.1:${redis.port} is unavailable \\((connect ECONNREFUSED|Socket closed unexpectedly|Redis did not answer)[^)]*\\); limiting this process alone to 10 per second, counting the requests it already sent`,
+          `^@xsiam-sdk/rate-limit-redis: Redis at 127\\.0\\.0\\.1:${redis.port} is unavailable \\((connect ECONNREFUSED|read ECONNRESET|Socket closed unexpectedly|Redis did not answer)[^)]*\\); limiting this process alone to 10 per second, counting the requests it already sent`,
         ),
       );
       expect(warnings[0]).not.toMatch(/offline/i);
       console.log(
-        `redis killed after ${15} of 40 calls, retries off: ${server.refused()} 429s, busiest second ${busiestWindow(server.accepted)}`,
+        `redis killed after ${15} of 40 calls and back empty, retries off: ${server.refused()} 429s, busiest second ${busiestWindow(server.accepted)}, ${warnings.some((warning) => warning.includes("answers again")) ? "shared again before the end" : "still falling back at the end"}`,
       );
     } finally {
-      redis = await startRedis(redis.port);
       await server.close();
     }
   }, 60_000);
@@ -308,6 +309,41 @@ describe("a wait has an upper bound: maxWaitMs", () => {
         process.off("warning", onWarning);
         await stored.close();
       }
+    },
+  );
+
+  test.each(["nan", "NaN", "-nan", "inf", "-inf", "1e999", "0x10", "-5", "12.5", "  7", "garbage"])(
+    "a stored %j is no budget: the next call is granted at once, and the key holds a time again",
+    async (value) => {
+      const key = budget();
+      const client = createClient({ url: redis.url });
+      await client.connect();
+      try {
+        await client.set(key, value);
+        const limited = limiter({ key, onRedisFailure: "fail" });
+        const started = performance.now();
+        await limited.acquire();
+        expect(performance.now() - started).toBeLessThan(2_000);
+        expect(limited.mode).toBe("shared");
+        expect(Number(await client.get(key))).toBeGreaterThan(1e15);
+      } finally {
+        await client.quit();
+      }
+    },
+  );
+
+  test.each([null, "", false, [], "12"])(
+    "a reply of %j from a Redis client is not a wait of 0",
+    async (reply) => {
+      const odd = createRedisRateLimiter({
+        client: { evalSha: async () => reply, eval: async () => reply },
+        key: budget(),
+        onRedisFailure: "fail",
+      });
+      limiters.push(odd);
+      const error = await odd.acquire().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(XsiamRedisRateLimitError);
+      expect((error as Error).message).toContain("the script answered something that is not a wait");
     },
   );
 
