@@ -28,8 +28,8 @@ function consumerDir(): string {
   return dir;
 }
 
-test("the README has its five examples", () => {
-  expect(blocks).toHaveLength(5);
+test("the README has its six examples", () => {
+  expect(blocks).toHaveLength(6);
 });
 
 /** Type-checks each source as its own module of a consumer's project; resolves when all pass. */

@@ -67,7 +67,8 @@ Examples:
                       [--marker MARKER] [--json]
 
 Lists the keys that match every filter given (all keys without one), expired ones included. On
-a terminal: a table with id, level, roles, comment, created, expires and "expires in"; with
+a terminal: a table with id, level, roles, comment, created, expires and "expires in" (and the
+marker, with --marker); with
 --json, or when stdout is not a terminal, a JSON array of keys (id, roles, securityLevel,
 comment, marker, createdAt, expiresAt, createdBy, userName).
 
@@ -103,7 +104,9 @@ Creates a key and hands it over, then says where it went:
   terminal stays on screen and in scrollback. A file others can read gets a warning.
 If the key cannot be handed over, it is deleted. Before the request is sent, the marker the new key
 will carry is printed on stderr (even with --quiet): if the run dies, list --marker finds that key.
-The key never goes to stderr, logs or error messages.
+The key never goes to stderr, logs or error messages. If the request times out or gets a 502, 503
+or 504, the service may still create the key: the tool waits for it (up to XSIAM_SETTLE_MS, 3
+minutes by default, counting down), deletes it, and only then tries again.
 
 Formats: env (the default for --out and stdout) writes XSIAM_BASE_URL, XSIAM_API_KEY_ID,
 XSIAM_API_KEY and XSIAM_SECURITY_LEVEL lines, quoted where needed so that --credentials, Node's
