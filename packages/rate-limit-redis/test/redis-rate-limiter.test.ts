@@ -156,7 +156,7 @@ describe("Redis killed mid-run and restarted", () => {
       // The warning names the host and the real cause, not the client's "offline".
       expect(warnings[0]).toMatch(
         new RegExp(
-          `^@xsiam-sdk/rate-limit-redis: Redis at 127\\.0\\.0\\.1:${redis.port} is unavailable \\((connect ECONNREFUSED|read ECONNRESET|Socket closed unexpectedly|Redis did not answer)[^)]*\\); limiting this process alone to 10 per second, counting the requests it already sent`,
+          `^@xsiam-sdk/rate-limit-redis: Redis at 127\\.0\\.0\\.1:${redis.port} is unavailable \\([^)]+\\); limiting this process alone to 10 per second, counting the requests it already sent`,
         ),
       );
       expect(warnings[0]).not.toMatch(/offline/i);
