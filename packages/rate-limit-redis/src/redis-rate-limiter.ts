@@ -264,8 +264,9 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
   let sleeping: { timer: ReturnType<typeof setTimeout>; wake: () => void } | undefined;
   let fallbackUntil = 0;
   let mode: "shared" | "fallback" = "shared";
-  // When this process last let a request go: a fallback goes on from there, one interval later,
-  // since the slots it took from the shared budget were spent at the service all the same.
+  // The slot this process last let a request go at (the time it was meant for, not when its timer
+  // fired, so that timer lateness does not add up): a fallback goes on from there, one interval
+  // later, since the slots it took from the shared budget were spent at the service all the same.
   let lastGrant = Number.NEGATIVE_INFINITY;
 
   const leave = (waiter: Waiter) => {
@@ -317,9 +318,11 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
     try {
       while (queue.length > 0 && !closed) {
         const head = queue[0] as Waiter;
+        let slot: number;
         if (mode === "fallback" && Date.now() < fallbackUntil) {
           // This process alone, spaced as the shared budget spaces all: its own recent requests count.
-          await sleep(lastGrant + intervalMs - Date.now());
+          slot = Math.max(Date.now(), lastGrant + intervalMs);
+          await sleep(slot - Date.now());
           if (queue.length === 0) break;
         } else {
           let wait: number;
@@ -343,13 +346,14 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
           if (queue.length === 0) break;
           // Never sooner than one slot after this process's last request: a Redis restarted empty
           // (or a key deleted) does not know what this process sent a moment ago.
-          await sleep(Math.max(wait, lastGrant + intervalMs - Date.now()));
+          slot = Math.max(Date.now() + wait, lastGrant + intervalMs);
+          await sleep(slot - Date.now());
         }
         // The slot goes to whoever is first now: a waiter that left passed its slot on.
         const first = queue[0];
         if (first && !closed) {
           leave(first);
-          lastGrant = Date.now();
+          lastGrant = slot;
           first.resolve();
         }
       }
