@@ -424,6 +424,19 @@ describe("delete", () => {
     expect(tenant.keys()).toHaveLength(1);
   });
 
+  test("an id past what a number holds is refused as typed, not rounded", async () => {
+    const { code, stderr } = await run("delete", "9007199254740993", "--yes");
+    expect(code).toBe(1);
+    expect(stderr).toContain("delete: argument 1, 9007199254740993, is larger than any key id");
+    expect(stderr).not.toContain("9007199254740992");
+  });
+
+  test("--format json uses the client's option names", async () => {
+    const { code, stdout } = await run("generate", "--role", "Viewer", "--format", "json");
+    expect(code).toBe(0);
+    expect(Object.keys(JSON.parse(stdout))).toEqual(["id", "key", "securityLevel", "baseUrl"]);
+  });
+
   test("an argument that is not an id is refused without being echoed", async () => {
     const { code, stderr } = await run("delete", "pasted-sEcReT-key", "--yes");
     expect(code).toBe(1);

@@ -25,7 +25,8 @@ export async function list(context: Context): Promise<number> {
   if (context.positionals.length > 0)
     throw new CliError("list takes no arguments; filter with --id, --role, --expiring-within and --marker");
   const ids = ((values.id as string[] | undefined) ?? []).map((value) => {
-    if (!/^[1-9][0-9]{0,15}$/.test(value)) throw new CliError("--id must be a key id (a positive integer)");
+    if (!/^[1-9][0-9]{0,15}$/.test(value) || !Number.isSafeInteger(Number(value)))
+      throw new CliError(`--id must be a key id (a positive integer up to ${Number.MAX_SAFE_INTEGER})`);
     return Number(value);
   });
   const roles = (values.role as string[] | undefined) ?? [];

@@ -91,6 +91,12 @@ export function idsOf(positionals: readonly string[], what: string): number[] {
     if (!/^[1-9][0-9]{0,15}$/.test(value)) {
       throw new CliError(`${what}: argument ${index + 1} is not a key id (a positive integer)`);
     }
+    // 16 digits can be past what a number holds exactly: 9007199254740993 would become ...992.
+    if (!Number.isSafeInteger(Number(value))) {
+      throw new CliError(
+        `${what}: argument ${index + 1}, ${value}, is larger than any key id (at most ${Number.MAX_SAFE_INTEGER})`,
+      );
+    }
     return Number(value);
   });
 }

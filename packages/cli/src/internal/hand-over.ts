@@ -273,8 +273,11 @@ export function keyText(
   connection: Readonly<Record<string, string>>,
 ): string {
   if (format === "raw") return `${key.key}\n`;
-  if (format === "json")
-    return `${JSON.stringify({ id: key.id, key: key.key, securityLevel, ...connection }, null, 2)}\n`;
+  if (format === "json") {
+    // The client's option names, so that the object can be given to createXsiamClient as it is.
+    const { XSIAM_BASE_URL: baseUrl, XSIAM_CHILD_TENANT_ID: childTenantId } = connection;
+    return `${JSON.stringify({ id: key.id, key: key.key, securityLevel, baseUrl, ...(childTenantId !== undefined && { childTenantId }) }, null, 2)}\n`;
+  }
   return envFile(
     {
       ...connection,
