@@ -69,6 +69,28 @@ test("list shows a table with the columns a person reads", async () => {
   type("clear");
 });
 
+test("on a narrow terminal, list cuts the comment column with an ellipsis instead of wrapping rows", async () => {
+  const long = tenant.addKey({
+    roles: ["Viewer"],
+    comment: `nightly export ${"of the audit trail ".repeat(10)}`,
+  });
+  tmux("resize-window", "-t", "cli", "-x", "110", "-y", "40");
+  try {
+    type("clear; xsiam-keys list");
+    const shown = await waitFor("2 keys");
+    const row = shown.split("\n").find((line) => line.startsWith(`${long.id} `));
+    expect(row).toMatch(/nightly export of the .*…\s+20\d\d-/);
+    // One line per key: no row ran onto the next line.
+    for (const line of shown.split("\n")) expect(line.length).toBeLessThanOrEqual(110);
+    expect(shown.split("\n").filter((line) => /^\d+ +advanced/.test(line))).toHaveLength(2);
+  } finally {
+    tmux("resize-window", "-t", "cli", "-x", "180", "-y", "40");
+    type(`clear; xsiam-keys delete ${long.id} --yes`);
+    await waitFor("Deleted 1 key");
+    type("clear");
+  }
+});
+
 test("delete shows the key, asks, and deletes when the answer is y", async () => {
   const doomed = tenant.addKey({ roles: ["Viewer"], comment: "old export key" });
   type(`xsiam-keys delete ${doomed.id}`);

@@ -1,5 +1,5 @@
 import { XsiamApiError } from "@xsiam-sdk/client";
-import { type Context, KEY_HEADER, keyRow } from "../internal/context.js";
+import { type Context, KEY_HEADER, keyRow, SHRINK_COLUMNS } from "../internal/context.js";
 import { CliError, EXIT } from "../internal/errors.js";
 import { table } from "../internal/output.js";
 
@@ -24,7 +24,7 @@ export async function check(context: Context): Promise<number> {
       return EXIT.ok;
     }
     output.result(`${output.style("✓", "green")} Key ${id} authenticates at ${xsiam.baseUrl}.`);
-    if (key) output.result(table(output, KEY_HEADER, [keyRow(key, Date.now())]));
+    if (key) output.result(table(output, KEY_HEADER, [keyRow(key, Date.now())], SHRINK_COLUMNS));
     else
       output.result(
         "The service does not list it (another tenant's key?): its roles and expiry are unknown.",

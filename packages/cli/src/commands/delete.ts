@@ -1,4 +1,4 @@
-import { type Context, idsOf, KEY_HEADER, keyRow } from "../internal/context.js";
+import { type Context, idsOf, KEY_HEADER, keyRow, SHRINK_COLUMNS } from "../internal/context.js";
 import { CliError, EXIT } from "../internal/errors.js";
 import { table } from "../internal/output.js";
 
@@ -38,6 +38,7 @@ export async function remove(context: Context): Promise<number> {
         output,
         KEY_HEADER,
         found.map((key) => keyRow(key, now)),
+        SHRINK_COLUMNS,
       ),
     );
   }

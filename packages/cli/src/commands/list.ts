@@ -1,5 +1,5 @@
 import type { ApiKeyFilter } from "@xsiam-sdk/client";
-import { type Context, KEY_HEADER, keyRow } from "../internal/context.js";
+import { type Context, KEY_HEADER, keyRow, SHRINK_COLUMNS } from "../internal/context.js";
 import { CliError, EXIT } from "../internal/errors.js";
 import { table } from "../internal/output.js";
 import { durationOf } from "../internal/time.js";
@@ -58,11 +58,13 @@ export async function list(context: Context): Promise<number> {
           output,
           KEY_HEADER,
           keys.map((key) => keyRow(key, now)),
+          SHRINK_COLUMNS,
         )
       : table(
           output,
           [...KEY_HEADER, "MARKER"],
           keys.map((key) => [...keyRow(key, now), marker]),
+          SHRINK_COLUMNS,
         ),
   );
   output.note(output.style(`${keys.length} key${keys.length === 1 ? "" : "s"}`, "dim", "stderr"));

@@ -116,3 +116,5 @@ export function keyRow(key: ApiKeyInfo, now: number): string[] {
 }
 
 export const KEY_HEADER = ["ID", "LEVEL", "ROLES", "COMMENT", "CREATED", "EXPIRES", "EXPIRES IN"] as const;
+/** The columns of KEY_HEADER cut to fit a narrow terminal, in turn: the comment, then the roles. */
+export const SHRINK_COLUMNS = [3, 2] as const;

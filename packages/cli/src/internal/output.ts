@@ -72,6 +72,12 @@ export class Output {
     return this.#broken.signal;
   }
 
+  /** The width of the terminal stdout is, or `undefined` when it is none (a pipe, a file). */
+  get stdoutColumns(): number | undefined {
+    const { columns, isTTY } = this.#streams.stdout as { columns?: number; isTTY?: boolean };
+    return isTTY === true && typeof columns === "number" && columns > 0 ? columns : undefined;
+  }
+
   /** Whether stdout is a terminal (a person reads it) rather than a pipe or a file. */
   get stdoutIsTerminal(): boolean {
     return this.#streams.stdout.isTTY === true;
@@ -291,18 +297,34 @@ export class StreamError extends Error {
   }
 }
 
-/** Rows as an aligned table, the header in bold. */
+/**
+ * Rows as an aligned table, the header in bold. On a terminal too narrow for it, the columns in
+ * `shrink` (the comment, then the roles, say) are cut in turn to fit, each cut cell ending in "…",
+ * rather than every row wrapping onto the next line.
+ */
 export function table(
   output: Output,
   header: readonly string[],
   rows: readonly (readonly string[])[],
+  shrink: readonly number[] = [],
 ): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
   );
+  const columns = output.stdoutColumns;
+  for (const column of shrink) {
+    const total = widths.reduce((sum, width) => sum + width, 0) + 2 * (widths.length - 1);
+    if (columns === undefined || total <= columns) break;
+    const floor = Math.max(header[column]?.length ?? 0, 8);
+    widths[column] = Math.max(floor, (widths[column] ?? 0) - (total - columns));
+  }
+  const fit = (cell: string, column: number) => {
+    const width = widths[column] ?? 0;
+    return cell.length > width ? `${cell.slice(0, width - 1)}…` : cell;
+  };
   const line = (cells: readonly string[]) =>
     cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .map((cell, column) => fit(cell, column).padEnd(widths[column] ?? 0))
       .join("  ")
       .trimEnd();
   return [output.style(line(header), "bold"), ...rows.map(line)].join("\n");
