@@ -18,6 +18,7 @@ const COMMON: Options = {
   "api-key-stdin": { type: "boolean" },
   json: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
+  verbose: { type: "boolean", short: "v" },
   help: { type: "boolean", short: "h" },
 };
 const HAND_OVER: Options = {

@@ -235,6 +235,23 @@ describe("list", () => {
     expect(all.find((key) => key.id === marked.id)?.comment).toBe("nightly export");
   });
 
+  test("--verbose: a line per request and response on stderr, with no secret; JSON lines with --json", async () => {
+    const { code, stderr } = await run("list", "--verbose");
+    expect(code).toBe(0);
+    expect(stderr).toContain("→ POST /public_api/v1/api_keys/get_api_keys (attempt 1 of 3)");
+    expect(stderr).toMatch(/← 200 POST \/public_api\/v1\/api_keys\/get_api_keys in [\d.]+ ms \(attempt 1\)/);
+    expect(stderr).not.toContain(tenant.rootKey.key);
+    const json = await run("list", "-v", "--json");
+    const lines = json.stderr
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines[0]).toEqual({
+      request: { method: "POST", path: "/public_api/v1/api_keys/get_api_keys", attempt: 1, maxAttempts: 3 },
+    });
+    expect(lines[1]).toMatchObject({ response: { status: 200, attempt: 1 } });
+  });
+
   test.each([
     [["--expiring-within", "soon"], "--expiring-within must be a duration like 30d"],
     [["--id", "abc"], "--id must be a key id"],

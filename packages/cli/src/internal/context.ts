@@ -1,4 +1,4 @@
-import { type ApiKeyInfo, escapeText, type XsiamClient } from "@xsiam-sdk/client";
+import { type ApiKeyInfo, escapeText, type XsiamClient, type XsiamClientSettings } from "@xsiam-sdk/client";
 import { clientFrom, loadSettings } from "./credentials.js";
 import { CliError } from "./errors.js";
 import type { Output, Streams } from "./output.js";
@@ -41,6 +41,26 @@ export interface RunControl {
   readonly pending?: ((note: string | undefined) => void) | undefined;
 }
 
+/**
+ * `--verbose`: a line on stderr for each request and each response (method, path, status,
+ * duration, attempt), never a header or a body, so no secret; JSON lines with `--json`.
+ */
+function verboseHooks(output: Output): Pick<XsiamClientSettings, "onRequest" | "onResponse"> {
+  const path = (url: string) => new URL(url).pathname;
+  return {
+    onRequest: ({ method, url, attempt, maxAttempts }) =>
+      output.trace(
+        { request: { method, path: path(url), attempt, maxAttempts } },
+        `→ ${method} ${path(url)} (attempt ${attempt} of ${maxAttempts})`,
+      ),
+    onResponse: ({ method, url, attempt, status, durationMs }) =>
+      output.trace(
+        { response: { method, path: path(url), status, durationMs, attempt } },
+        `← ${status} ${method} ${path(url)} in ${durationMs} ms (attempt ${attempt})`,
+      ),
+  };
+}
+
 /** A word for a shell: quoted unless it is plain. */
 export function shellWord(word: string): string {
   return /^[\w./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
@@ -76,7 +96,10 @@ export function createContext(
     positionals,
     json: values.json === true || !output.stdoutIsTerminal,
     settings: load,
-    client: () => (client ??= load().then(clientFrom)),
+    client: () =>
+      (client ??= load().then((loaded) =>
+        clientFrom(loaded, values.verbose === true ? verboseHooks(output) : {}),
+      )),
     ownKeyId: async () => {
       const id = (await load()).XSIAM_API_KEY_ID?.trim();
       return id && /^[1-9][0-9]*$/.test(id) ? Number(id) : undefined;

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
-import { createXsiamClientFromEnv, type XsiamClient } from "@xsiam-sdk/client";
+import { createXsiamClientFromEnv, type XsiamClient, type XsiamClientSettings } from "@xsiam-sdk/client";
 import { CliError, EXIT } from "./errors.js";
 import type { Output, Streams } from "./output.js";
 
@@ -149,15 +149,21 @@ function checkCredentials(settings: Record<string, string | undefined>): void {
  * XSIAM_SETTLE_MS, when set, is the client's `settleMs`: how long a generate that failed without
  * knowing (a timeout, a lost connection, a 502/503/504) waits for the key it may still mint.
  */
-export function clientFrom(settings: Record<string, string | undefined>): XsiamClient {
+export function clientFrom(
+  settings: Record<string, string | undefined>,
+  options: Omit<
+    XsiamClientSettings,
+    "fqdn" | "baseUrl" | "apiKey" | "apiKeyId" | "securityLevel" | "childTenantId"
+  > = {},
+): XsiamClient {
   checkCredentials(settings);
   const settle = Object.hasOwn(settings, "XSIAM_SETTLE_MS") ? settings.XSIAM_SETTLE_MS : undefined;
-  if (settle === undefined || settle === "") return createXsiamClientFromEnv(settings);
+  if (settle === undefined || settle === "") return createXsiamClientFromEnv(settings, options);
   if (!/^\d{1,7}$/.test(settle)) {
     throw new CliError(
       `XSIAM_SETTLE_MS must be a whole number of milliseconds (got ${JSON.stringify(settle.slice(0, 20))})`,
       EXIT.usage,
     );
   }
-  return createXsiamClientFromEnv(settings, { settleMs: Number(settle) });
+  return createXsiamClientFromEnv(settings, { ...options, settleMs: Number(settle) });
 }

@@ -27,6 +27,8 @@ Options for every command:
   --api-key-stdin           read the key from standard input
   --json                    output JSON (the default when stdout is not a terminal); errors and
                             warnings go to stderr as JSON lines too
+  -v, --verbose             a line on stderr for each request and response (method, path,
+                            status, duration, attempt; never a header, a body or a key)
   -q, --quiet               no progress or notes on stderr (errors, warnings, what to do next,
                             and the marker of a key being created still are)
   -h, --help                help; xsiam-keys <command> --help for a command's

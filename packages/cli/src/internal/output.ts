@@ -142,6 +142,12 @@ export class Output {
     return this.#spinning > 0 ? "\r\u001b[2K" : "";
   }
 
+  /** A `--verbose` line on stderr (even when quiet: it was asked for): `text`, or `value` as JSON with `--json`. */
+  trace(value: unknown, text: string): void {
+    const line = this.jsonErrors ? jsonText(value, 0) : this.style(text, "dim", "stderr");
+    this.#streams.stderr.write(`${this.#overSpinner()}${line}\n`);
+  }
+
   /** A warning on stderr, shown even when quiet: something the user should know before it matters. */
   warn(text: string): void {
     if (this.jsonErrors) {
