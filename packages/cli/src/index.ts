@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { audit, prune } from "./commands/audit.js";
 import { check } from "./commands/check.js";
 import { remove } from "./commands/delete.js";
 import { generate } from "./commands/generate.js";
@@ -64,6 +65,23 @@ const COMMAND_OPTIONS: Readonly<
   rotate: {
     options: { ...HAND_OVER, "keep-old": { type: "boolean" }, "dry-run": { type: "boolean" } },
     run: rotate,
+  },
+  audit: {
+    options: {
+      id: { type: "string", multiple: true },
+      role: { type: "string", multiple: true },
+      "expiring-within": { type: "string" },
+      "max-age": { type: "string" },
+    },
+    run: audit,
+  },
+  prune: {
+    options: {
+      expired: { type: "boolean" },
+      yes: { type: "boolean", short: "y" },
+      "dry-run": { type: "boolean" },
+    },
+    run: prune,
   },
 };
 

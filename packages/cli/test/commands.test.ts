@@ -41,17 +41,20 @@ describe("help, version and usage", () => {
       expect(stdout).toContain(text);
   });
 
-  test.each(["check", "list", "generate", "delete", "rotate"])("%s --help has examples", async (command) => {
-    const { code, stdout } = await xsiamKeys([command, "--help"]);
-    expect(code).toBe(0);
-    expect(stdout).toMatch(new RegExp(`^Usage: xsiam-keys ${command}`));
-    expect(stdout).toContain("Examples:");
-  });
+  test.each(["check", "list", "generate", "delete", "rotate", "audit", "prune"])(
+    "%s --help has examples",
+    async (command) => {
+      const { code, stdout } = await xsiamKeys([command, "--help"]);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^Usage: xsiam-keys ${command}`));
+      expect(stdout).toContain("Examples:");
+    },
+  );
 
   test.each([
     [
       ["frobnicate"],
-      '"frobnicate" is not a command\nhint: the commands are check, list, generate, delete, rotate',
+      '"frobnicate" is not a command\nhint: the commands are check, list, generate, delete, rotate, audit, prune',
     ],
     [["lsit"], '"lsit" is not a command; did you mean list?'],
     [["genrate", "--role", "Viewer"], '"genrate" is not a command; did you mean generate?'],
@@ -390,6 +393,63 @@ describe("generate", () => {
     expect(code).toBe(2);
     expect(stderr).toContain("A key created by the API cannot create keys");
     expect(tenant.keys()).toHaveLength(2);
+  });
+});
+
+describe("audit and prune", () => {
+  test("audit finds expired, expiring, never-expiring and too-old keys; exit 5, or 0 when none", async () => {
+    const now = Date.now();
+    const expired = tenant.addKey({ roles: ["Viewer"], expiration: now - 2 * DAY, comment: "old job" });
+    const soon = tenant.addKey({ roles: ["Viewer"], expiration: now + 3 * DAY });
+    const fine = tenant.addKey({ roles: ["Viewer"], expiration: now + 60 * DAY });
+    const { code, stdout } = await run("audit");
+    expect(code).toBe(5);
+    const report = JSON.parse(stdout);
+    // The root key never expires: a finding too.
+    expect(
+      report.findings.map((finding: { id: number; kind: string }) => [finding.id, finding.kind]),
+    ).toEqual([
+      [tenant.rootKey.id, "no-expiry"],
+      [expired.id, "expired"],
+      [soon.id, "expiring"],
+    ]);
+    expect(report).toMatchObject({ checked: 4, expiringWithinDays: 14 });
+    expect(report.findings[1]).toMatchObject({ roles: ["Viewer"], comment: "old job" });
+    const wider = JSON.parse((await run("audit", "--expiring-within", "90d", "--role", "Viewer")).stdout);
+    expect(wider.findings.map((finding: { id: number }) => finding.id)).toEqual([
+      expired.id,
+      soon.id,
+      fine.id,
+    ]);
+    const clean = await run("audit", "--id", String(fine.id));
+    expect(clean.code).toBe(0);
+    expect(JSON.parse(clean.stdout).findings).toEqual([]);
+    const aged = JSON.parse((await run("audit", "--id", String(fine.id), "--max-age", "1s")).stdout);
+    expect(aged.findings).toEqual([expect.objectContaining({ id: fine.id, kind: "too-old" })]);
+    const bad = await run("audit", "--max-age", "forever");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("--max-age must be a duration");
+  });
+
+  test("prune --expired deletes the expired keys only, as delete does; --dry-run keeps them", async () => {
+    const now = Date.now();
+    const expired = tenant.addKey({ roles: ["Viewer"], expiration: now - DAY });
+    const live = tenant.addKey({ roles: ["Viewer"], expiration: now + DAY });
+    const refused = await run("prune");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("prune needs --expired");
+    const dry = await run("prune", "--expired", "--dry-run");
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toEqual({ deleted: [], wouldDelete: [expired.id], notFound: [] });
+    const noTerminal = await run("prune", "--expired");
+    expect(noTerminal.code).toBe(1);
+    expect(noTerminal.stderr).toContain("add --yes");
+    const done = await run("prune", "--expired", "--yes");
+    expect(done.code).toBe(0);
+    expect(JSON.parse(done.stdout)).toEqual({ deleted: [expired.id], notFound: [], updateCount: 1 });
+    expect(tenant.keys().map((key) => key.id)).toEqual([tenant.rootKey.id, live.id]);
+    const again = await run("prune", "--expired", "--yes");
+    expect(JSON.parse(again.stdout)).toEqual({ deleted: [], wouldDelete: [], notFound: [] });
   });
 });
 

@@ -1,5 +1,6 @@
 export type { AuthOptions, SecurityLevel } from "@xsiam-sdk/auth";
 export type { ApiKeysApi, CallOptions, GenerateOptions, SettleProgress } from "./api-keys.js";
+export { type AuditFinding, type AuditKind, type AuditOptions, auditApiKeys } from "./audit.js";
 export {
   createXsiamClient,
   createXsiamClientFromEnv,

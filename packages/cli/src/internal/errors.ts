@@ -12,6 +12,8 @@ export const EXIT = {
   failure: 3,
   /** A rotation left in a state that needs attention; the message says what to do. */
   attention: 4,
+  /** `audit` found keys that need attention (expired, expiring, never expiring, too old). */
+  findings: 5,
   /** Stopped by Ctrl-C (SIGINT), after finishing or undoing the step it was in: 128 + 2. */
   sigint: 130,
   /** Stopped by SIGTERM, after finishing or undoing the step it was in: 128 + 15. */

@@ -10,6 +10,8 @@ Commands:
   generate --role R ...     create a key and hand it over (to a file of mode 600, or a pipe)
   delete ID ...             delete keys, after showing them and asking
   rotate ID                 replace a key: new key, hand-over, check, then delete the old one
+  audit                     keys that need attention: expired, expiring, never expiring, too old
+  prune --expired           delete the keys whose expiration has passed, after showing them
 
 Credentials (never from a flag, which would show in ps and shell history):
   XSIAM_BASE_URL or XSIAM_FQDN, XSIAM_API_KEY, XSIAM_API_KEY_ID, and optionally
@@ -43,6 +45,7 @@ Exit codes:
   2  authentication or permission (the service answered 401 or 403)
   3  any other failure of the service or the network
   4  a rotation left in a state that needs attention (the message says what to do)
+  5  audit found keys that need attention
   130, 143, 129  stopped by Ctrl-C (SIGINT), SIGTERM or SIGHUP, after finishing or undoing the step
      it was in; a second Ctrl-C stops at once and prints what is left to clean up
 
@@ -189,5 +192,43 @@ Examples:
   xsiam-keys rotate 5012 --to-command 'vault kv put secret/xsiam/export key=-'
   xsiam-keys rotate 5012 --keep-old --out new.env
   xsiam-keys rotate 5012 --expires 90d --dry-run
+`,
+  audit: `Usage: xsiam-keys audit [--expiring-within 14d] [--max-age DURATION] [--id N]... [--role R]...
+                       [--json]
+
+Finds the keys that need attention, by kind:
+  expired    past its expiration, and still listed
+  expiring   expires within --expiring-within (14 days by default)
+  no-expiry  never expires
+  too-old    created longer ago than --max-age (only when --max-age is given)
+A table on a terminal; with --json, {"findings": [{"id", "kind", "expiresAt", "createdAt", "roles",
+"comment"}], "checked", "expiringWithinDays", "at"}. Exits 5 when there is any finding, 0 when
+there is none, so that a CI job fails on it.
+
+Options:
+  --expiring-within D       how soon counts as expiring: 14d (the default), 30d, 2w
+  --max-age D               keys created longer ago than D are too old: 365d, 52w
+  --id N                    only the key with this id (repeat for several)
+  --role R                  only keys that have this role (repeat: keys that have all of them)
+
+Examples:
+  xsiam-keys audit
+  xsiam-keys audit --expiring-within 30d --max-age 365d
+  xsiam-keys audit --json | jq '.findings[] | select(.kind == "expired") | .id'
+`,
+  prune: `Usage: xsiam-keys prune --expired [--dry-run] [--yes]
+
+Deletes the keys whose expiration has passed (they no longer authenticate, but stay listed), as
+delete does: shows them, asks on a terminal (or needs --yes), and never deletes the key the tool
+uses.
+
+Options:
+  --expired                 the keys to delete: those whose expiration has passed (required)
+  --dry-run                 show what would be deleted, and delete nothing
+  --yes                     delete without asking
+
+Examples:
+  xsiam-keys prune --expired --dry-run
+  xsiam-keys prune --expired --yes
 `,
 };

@@ -283,6 +283,7 @@ const EXIT_NAMES: Readonly<Record<number, string>> = {
   [EXIT.auth]: "auth",
   [EXIT.failure]: "failure",
   [EXIT.attention]: "attention",
+  [EXIT.findings]: "findings",
   [EXIT.sigint]: "stopped",
   [EXIT.sigterm]: "stopped",
   [EXIT.sighup]: "stopped",

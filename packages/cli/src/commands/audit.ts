@@ -1,0 +1,122 @@
+import { type ApiKeyFilter, type AuditKind, auditApiKeys, escapeText } from "@xsiam-sdk/client";
+import { type Context, idsOf } from "../internal/context.js";
+import { CliError, EXIT } from "../internal/errors.js";
+import { table } from "../internal/output.js";
+import { durationOf, fromNow, shortDate } from "../internal/time.js";
+import { remove } from "./delete.js";
+
+const DAY = 86_400_000;
+
+/** What each finding means, for a person. */
+const KIND_WORDS: Readonly<Record<AuditKind, string>> = {
+  expired: "expired, still listed",
+  expiring: "expires soon",
+  "no-expiry": "never expires",
+  "too-old": "older than --max-age",
+};
+
+/** `--id` and `--role` as a list filter. */
+function filterOf(context: Context): ApiKeyFilter {
+  const ids = (context.values.id as string[] | undefined) ?? [];
+  const roles = (context.values.role as string[] | undefined) ?? [];
+  return {
+    ...(ids.length > 0 && { ids: idsOf(ids, "--id") }),
+    ...(roles.length > 0 && { roles }),
+  };
+}
+
+/**
+ * `audit`: the keys that need attention: expired and still listed, expiring within
+ * `--expiring-within` (14 days by default), never expiring, and (with `--max-age`) created too long
+ * ago. Exit 5 when there is any finding, so that a CI job fails on it.
+ */
+export async function audit(context: Context): Promise<number> {
+  const { output, values } = context;
+  if (context.positionals.length > 0)
+    throw new CliError("audit takes no arguments; choose keys with --id and --role");
+  const within = values["expiring-within"] as string | undefined;
+  const maxAge = values["max-age"] as string | undefined;
+  const expiringWithinMs = within === undefined ? 14 * DAY : durationOf("--expiring-within", within);
+  const maxAgeMs = maxAge === undefined ? undefined : durationOf("--max-age", maxAge);
+  const filter = filterOf(context);
+  const xsiam = await context.client();
+  const keys = await output.wait("Listing keys", () => xsiam.apiKeys.list(filter));
+  const now = Date.now();
+  const findings = auditApiKeys(keys, { expiringWithinMs, maxAgeMs, now });
+  const byId = new Map(keys.map((key) => [key.id, key]));
+  if (context.json) {
+    output.json({
+      findings: findings.map(({ id, kind, expiresAt, createdAt }) => ({
+        id,
+        kind,
+        expiresAt,
+        createdAt,
+        roles: byId.get(id)?.roles ?? [],
+        comment: byId.get(id)?.comment ?? null,
+      })),
+      checked: keys.length,
+      expiringWithinDays: expiringWithinMs / DAY,
+      ...(maxAgeMs !== undefined && { maxAgeDays: maxAgeMs / DAY }),
+      at: new Date(now),
+    });
+  } else if (findings.length === 0) {
+    output.result(
+      `${output.style("✓", "green")} No finding in ${keys.length} key${keys.length === 1 ? "" : "s"}.`,
+    );
+  } else {
+    output.result(
+      table(
+        output,
+        ["ID", "FINDING", "EXPIRES", "CREATED", "COMMENT"],
+        findings.map(({ id, kind, expiresAt, createdAt }) => [
+          String(id),
+          kind === "too-old"
+            ? `${KIND_WORDS[kind]} (${fromNow(createdAt, now).replace("expired ", "created ")})`
+            : kind === "no-expiry"
+              ? KIND_WORDS[kind]
+              : `${KIND_WORDS[kind]} (${fromNow(expiresAt, now)})`,
+          expiresAt ? shortDate(expiresAt) : "never",
+          shortDate(createdAt),
+          escapeText(byId.get(id)?.comment ?? ""),
+        ]),
+        [4],
+      ),
+    );
+    output.note(
+      output.style(
+        `${findings.length} finding${findings.length === 1 ? "" : "s"} in ${keys.length} key${keys.length === 1 ? "" : "s"}`,
+        "dim",
+        "stderr",
+      ),
+    );
+  }
+  return findings.length > 0 ? EXIT.findings : EXIT.ok;
+}
+
+/**
+ * `prune --expired`: deletes the keys whose expiration has passed, as `delete` would (the table, the
+ * question or `--yes`, `--dry-run`, never the key the tool uses).
+ */
+export async function prune(context: Context): Promise<number> {
+  const { output, values } = context;
+  if (context.positionals.length > 0) throw new CliError("prune takes no arguments; it deletes expired keys");
+  if (values.expired !== true)
+    throw new CliError(
+      "prune needs --expired: it deletes the keys whose expiration has passed",
+      EXIT.usage,
+      "xsiam-keys prune --expired --dry-run",
+    );
+  const xsiam = await context.client();
+  const now = Date.now();
+  const keys = await output.wait("Listing keys", () => xsiam.apiKeys.list({ expiresBefore: now }));
+  const own = await context.ownKeyId();
+  const expired = keys.filter(
+    (key) => key.id !== own && key.expiresAt !== null && key.expiresAt.getTime() <= now,
+  );
+  if (expired.length === 0) {
+    if (context.json) output.json({ deleted: [], wouldDelete: [], notFound: [] });
+    else output.result("No expired key.");
+    return EXIT.ok;
+  }
+  return remove({ ...context, positionals: expired.map((key) => String(key.id)) });
+}
