@@ -431,10 +431,12 @@ describe("audit and prune", () => {
     expect(bad.stderr).toContain("--max-age must be a duration");
   });
 
-  test("prune --expired deletes the expired keys only, as delete does; --dry-run keeps them", async () => {
+  test("prune --expired deletes the keys expired over an hour ago only, as delete does; --dry-run keeps them", async () => {
     const now = Date.now();
     const expired = tenant.addKey({ roles: ["Viewer"], expiration: now - DAY });
     const live = tenant.addKey({ roles: ["Viewer"], expiration: now + DAY });
+    // Expired by this machine's clock, but a clock an hour ahead of the tenant's would be wrong.
+    const lately = tenant.addKey({ roles: ["Viewer"], expiration: now - 30 * 60_000 });
     const refused = await run("prune");
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("prune needs --expired");
@@ -447,7 +449,7 @@ describe("audit and prune", () => {
     const done = await run("prune", "--expired", "--yes");
     expect(done.code).toBe(0);
     expect(JSON.parse(done.stdout)).toEqual({ deleted: [expired.id], notFound: [], updateCount: 1 });
-    expect(tenant.keys().map((key) => key.id)).toEqual([tenant.rootKey.id, live.id]);
+    expect(tenant.keys().map((key) => key.id)).toEqual([tenant.rootKey.id, live.id, lately.id]);
     const again = await run("prune", "--expired", "--yes");
     expect(JSON.parse(again.stdout)).toEqual({ deleted: [], wouldDelete: [], notFound: [] });
   });

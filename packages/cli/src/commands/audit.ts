@@ -1,4 +1,10 @@
-import { type ApiKeyFilter, type AuditKind, auditApiKeys, escapeText } from "@xsiam-sdk/client";
+import {
+  type ApiKeyFilter,
+  type ApiKeyInfo,
+  type AuditKind,
+  auditApiKeys,
+  escapeText,
+} from "@xsiam-sdk/client";
 import { type Context, idsOf } from "../internal/context.js";
 import { CliError, EXIT } from "../internal/errors.js";
 import { table } from "../internal/output.js";
@@ -93,30 +99,44 @@ export async function audit(context: Context): Promise<number> {
   return findings.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
+// A key is pruned only once it expired this long ago by this machine's clock: a clock running
+// ahead of the tenant's must never take a key the tenant still honours.
+const PRUNE_MARGIN_MS = 3_600_000;
+
 /**
- * `prune --expired`: deletes the keys whose expiration has passed, as `delete` would (the table, the
- * question or `--yes`, `--dry-run`, never the key the tool uses).
+ * `prune --expired`: deletes the keys that expired more than an hour ago, as `delete` would (the
+ * table, the question or `--yes`, `--dry-run`, never the key the tool uses). The keys are read
+ * again before the delete: one that no longer meets the rule stays; one deleted meanwhile is gone.
  */
 export async function prune(context: Context): Promise<number> {
   const { output, values } = context;
   if (context.positionals.length > 0) throw new CliError("prune takes no arguments; it deletes expired keys");
-  if (values.expired !== true)
+  if (values.expired !== true) {
     throw new CliError(
       "prune needs --expired: it deletes the keys whose expiration has passed",
       EXIT.usage,
       "xsiam-keys prune --expired --dry-run",
     );
+  }
   const xsiam = await context.client();
-  const now = Date.now();
-  const keys = await output.wait("Listing keys", () => xsiam.apiKeys.list({ expiresBefore: now }));
   const own = await context.ownKeyId();
-  const expired = keys.filter(
-    (key) => key.id !== own && key.expiresAt !== null && key.expiresAt.getTime() <= now,
-  );
-  if (expired.length === 0) {
+  const before = () => Date.now() - PRUNE_MARGIN_MS;
+  const expired = (key: ApiKeyInfo) =>
+    key.id !== own && key.expiresAt !== null && key.expiresAt.getTime() <= before();
+  const keys = await output.wait("Listing keys", () => xsiam.apiKeys.list({ expiresBefore: before() }));
+  const chosen = keys.filter(expired);
+  if (chosen.length === 0) {
     if (context.json) output.json({ deleted: [], wouldDelete: [], notFound: [] });
-    else output.result("No expired key.");
+    else output.result("No key expired more than an hour ago.");
     return EXIT.ok;
   }
-  return remove({ ...context, positionals: expired.map((key) => String(key.id)) });
+  // The ids are the tool's own choice: one deleted by someone else meanwhile is not an error.
+  return remove(
+    {
+      ...context,
+      positionals: chosen.map((key) => String(key.id)),
+      values: { ...values, "missing-ok": true },
+    },
+    { keep: expired, why: "it no longer expired more than an hour ago when read again" },
+  );
 }

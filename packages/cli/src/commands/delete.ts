@@ -1,3 +1,4 @@
+import type { ApiKeyInfo } from "@xsiam-sdk/client";
 import { type Context, idsOf, KEY_HEADER, keyRow, SHRINK_COLUMNS } from "../internal/context.js";
 import { CliError, EXIT } from "../internal/errors.js";
 import { table } from "../internal/output.js";
@@ -6,7 +7,10 @@ import { table } from "../internal/output.js";
  * `delete`: shows the keys that would go (read with list), asks on a terminal unless `--yes`,
  * refuses without a terminal and without `--yes`, and never deletes the key it authenticates with.
  */
-export async function remove(context: Context): Promise<number> {
+export async function remove(
+  context: Context,
+  chosen?: { keep: (key: ApiKeyInfo) => boolean; why: string },
+): Promise<number> {
   const { output, values } = context;
   const ids = [...new Set(idsOf(context.positionals, "delete"))];
   const own = await context.ownKeyId();
@@ -18,8 +22,12 @@ export async function remove(context: Context): Promise<number> {
     );
   }
   const xsiam = await context.client();
-  const found = await output.wait("Reading the keys", () => xsiam.apiKeys.list({ ids }));
-  const missing = ids.filter((id) => !found.some((key) => key.id === id));
+  const read = await output.wait("Reading the keys", () => xsiam.apiKeys.list({ ids }));
+  // Keys chosen by a rule (prune's) are checked again as read now: one that no longer meets it stays.
+  const found = chosen ? read.filter(chosen.keep) : read;
+  const changed = read.filter((key) => !found.includes(key));
+  if (changed.length > 0) output.note(`Kept key ${changed.map((key) => key.id).join(", ")}: ${chosen?.why}.`);
+  const missing = ids.filter((id) => !read.some((key) => key.id === id));
   // A mistyped id must not pass in CI: unless told that keys may be gone already, delete nothing.
   if (missing.length > 0 && values["missing-ok"] !== true) {
     throw new CliError(

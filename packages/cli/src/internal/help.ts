@@ -11,7 +11,7 @@ Commands:
   delete ID ...             delete keys, after showing them and asking
   rotate ID                 replace a key: new key, hand-over, check, then delete the old one
   audit                     keys that need attention: expired, expiring, never expiring, too old
-  prune --expired           delete the keys whose expiration has passed, after showing them
+  prune --expired           delete the keys that expired over an hour ago, after showing them
 
 Credentials (never from a flag, which would show in ps and shell history):
   XSIAM_BASE_URL or XSIAM_FQDN, XSIAM_API_KEY, XSIAM_API_KEY_ID, and optionally
@@ -218,12 +218,14 @@ Examples:
 `,
   prune: `Usage: xsiam-keys prune --expired [--dry-run] [--yes]
 
-Deletes the keys whose expiration has passed (they no longer authenticate, but stay listed), as
-delete does: shows them, asks on a terminal (or needs --yes), and never deletes the key the tool
-uses.
+Deletes the keys that expired more than an hour ago (they no longer authenticate, but stay
+listed), as delete does: shows them, asks on a terminal (or needs --yes), and never deletes the key
+the tool uses. The hour is room for this machine's clock running ahead of the tenant's: a key the
+tenant still honours is never deleted. The keys are read again just before the delete; one that no
+longer meets the rule is kept.
 
 Options:
-  --expired                 the keys to delete: those whose expiration has passed (required)
+  --expired                 the keys to delete: those that expired more than an hour ago (required)
   --dry-run                 show what would be deleted, and delete nothing
   --yes                     delete without asking
 
