@@ -110,6 +110,9 @@ function parseProblem(error: unknown, options: Options): string {
     return `unknown option ${typed(option)}${meant ? `; did you mean ${meant}?` : ""}`;
   }
   if (/argument missing/.test(message)) return `${option} needs a value`;
+  if (/argument is ambiguous/.test(message)) {
+    return `${option} needs a value; one that starts with "-" goes as ${option}=VALUE`;
+  }
   if (/does not take an argument/.test(message)) return `${option} takes no value`;
   return message;
 }

@@ -85,6 +85,34 @@ describe("help, version and usage", () => {
     expect(plain.stderr).toMatch(/^xsiam-keys: list: unknown option/);
   });
 
+  test("a key given as the --credentials path is not echoed; a path is", async () => {
+    const key = "Ab1".repeat(40);
+    const pasted = await xsiamKeys(["list", "--credentials", key]);
+    expect(pasted.code).toBe(1);
+    expect(pasted.stderr).toContain("cannot read --credentials a value of 120 characters (ENOENT)");
+    expect(pasted.stderr).not.toContain("Ab1Ab1Ab1");
+    const typo = await xsiamKeys(["list", "--credentials", "./admn.env"]);
+    expect(typo.stderr).toContain("cannot read --credentials ./admn.env (ENOENT)");
+  });
+
+  test("a value that starts with a dash, or an XSIAM_* variable the client refuses, in the tool's words", async () => {
+    const dash = await xsiamKeys(["audit", "--expiring-within", "-3d"]);
+    expect(dash.stderr).toContain(
+      'audit: --expiring-within needs a value; one that starts with "-" goes as --expiring-within=VALUE',
+    );
+    const level = await xsiamKeys(["check"], {
+      env: {
+        XSIAM_FQDN: "t.xdr.us.paloaltonetworks.com",
+        XSIAM_API_KEY: "k".repeat(64),
+        XSIAM_API_KEY_ID: "7",
+        XSIAM_SECURITY_LEVEL: "Advanced!",
+      },
+    });
+    expect(level.code).toBe(1);
+    expect(level.stderr).toMatch(/^xsiam-keys: XSIAM_SECURITY_LEVEL /);
+    expect(level.stderr).not.toContain("@xsiam-sdk/client");
+  });
+
   test("a key pasted where the command goes is not echoed", async () => {
     const key = "k".repeat(20) + "Q".repeat(44);
     const { code, stderr } = await xsiamKeys([key, "list"]);
@@ -275,7 +303,7 @@ describe("generate", () => {
     expect(code).toBe(0);
     // Off a terminal, the start of the wait and each check after it are lines of their own.
     expect(stderr).toMatch(
-      /No answer in time: waiting for the key it may still create, \d s left of 5 s \(XSIAM_SETTLE_MS\), 0 checks/,
+      /Waiting for the key the last try may still create: \d s left of 5\.0 s, 0 checks/,
     );
     expect(stderr).not.toContain("warning:");
     await tenant.idle();
@@ -421,6 +449,9 @@ describe("audit and prune", () => {
       soon.id,
       fine.id,
     ]);
+    const typo = await run("audit", "--id", "999");
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain("no key with id 999: nothing to audit there");
     const clean = await run("audit", "--id", String(fine.id));
     expect(clean.code).toBe(0);
     expect(JSON.parse(clean.stdout).findings).toEqual([]);
@@ -511,9 +542,17 @@ describe("delete", () => {
   });
 
   test("--format json uses the client's option names", async () => {
-    const { code, stdout } = await run("generate", "--role", "Viewer", "--format", "json");
+    const { code, stdout, stderr } = await run("generate", "--role", "Viewer", "--format", "json", "--json");
     expect(code).toBe(0);
     expect(Object.keys(JSON.parse(stdout))).toEqual(["id", "key", "securityLevel", "baseUrl"]);
+    // With --json every line on stderr is JSON: the marker note too.
+    const lines = stderr
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines[0]).toEqual({
+      note: expect.stringMatching(/^note: the new key will have marker \[xsiam-sdk:/),
+    });
   });
 
   test("an argument that is not an id is refused without being echoed", async () => {

@@ -4,6 +4,7 @@
 // link, a file of another user) and per signal point (SIGINT and SIGTERM at each step).
 import { execFileSync, spawnSync } from "node:child_process";
 import {
+  appendFileSync,
   chmodSync,
   chownSync,
   existsSync,
@@ -590,5 +591,24 @@ describe("signals: Ctrl-C (SIGINT) and SIGTERM at each step", () => {
     expect(result.stderr).toMatch(/new key \d+ was deleted, so nothing changed/);
     expect(existsSync(join(dir, "new.env"))).toBe(false);
     expect(orphans()).toEqual([]);
+  });
+
+  test("generate: Ctrl-C while a timed-out try is waited for: its key is deleted, and no other try is sent", async () => {
+    // A gateway's 504 at 100 ms; the service mints the key at 1.5 s.
+    tenant.faults.inject("generate", { kind: "act-later", afterMs: 1_500, answerMs: 100, status: 504 });
+    appendFileSync(join(dir, "admin.env"), "XSIAM_SETTLE_MS=10000\n");
+    const running = startXsiamKeys(
+      ["--credentials", "admin.env", "generate", "--role", "Viewer", "--out", "new.env"],
+      { cwd: dir },
+    );
+    await running.waitFor("Waiting for the key");
+    running.child.kill("SIGINT");
+    const result = await running.done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain("no other try was sent");
+    await tenant.idle();
+    expect(tenant.faults.calls().generate).toBe(1);
+    expect(orphans()).toEqual([]);
+    expect(existsSync(join(dir, "new.env"))).toBe(false);
   });
 });

@@ -47,6 +47,15 @@ export async function audit(context: Context): Promise<number> {
   const filter = filterOf(context);
   const xsiam = await context.client();
   const keys = await output.wait("Listing keys", () => xsiam.apiKeys.list(filter));
+  // An id typed for a key that does not exist must not pass as "no finding" in CI.
+  const missing = (filter.ids ?? []).filter((id) => !keys.some((key) => key.id === id));
+  if (missing.length > 0) {
+    throw new CliError(
+      `no key with id ${missing.join(", ")}: nothing to audit there`,
+      EXIT.usage,
+      `check the ids with ${context.commandLine("list")}`,
+    );
+  }
   const now = Date.now();
   const findings = auditApiKeys(keys, { expiringWithinMs, maxAgeMs, now });
   const byId = new Map(keys.map((key) => [key.id, key]));

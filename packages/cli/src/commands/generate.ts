@@ -1,4 +1,5 @@
 import {
+  escapeText,
   type GeneratedApiKey,
   type SecurityLevel,
   type SettleProgress,
@@ -67,7 +68,9 @@ export function waitingWords({ waitedMs, windowMs, checks }: SettleProgress): ()
   const told = Date.now();
   return () => {
     const left = Math.max(0, Math.ceil((windowMs - waitedMs - (Date.now() - told)) / 1000));
-    return `No answer in time: waiting for the key it may still create, ${left} s left of ${Math.round(windowMs / 1000)} s (XSIAM_SETTLE_MS), ${checks} check${checks === 1 ? "" : "s"}`;
+    const window =
+      windowMs < 10_000 ? `${(windowMs / 1000).toFixed(1)} s` : `${Math.round(windowMs / 1000)} s`;
+    return `Waiting for the key the last try may still create: ${left} s left of ${window}, ${checks} check${checks === 1 ? "" : "s"}`;
   };
 }
 
@@ -145,7 +148,22 @@ export async function generate(context: Context): Promise<number> {
           ...(values.comment !== undefined && { comment: values.comment as string }),
         },
         {
-          onSend: ({ marker }) => announceMarker(context, marker),
+          onSend: ({ marker, attempt }) => {
+            // Stopped while an earlier try was checked: its outcome left nothing (the client tries
+            // again only then), and no other try is sent.
+            if (attempt > 1 && signal.aborted) {
+              throw new CliError(
+                `${(signal.reason as Error).message} while an earlier try was checked: no key is left (the earlier try's, if it made one, was deleted), and no other try was sent`,
+                stopCode(signal),
+              );
+            }
+            if (attempt > 1) {
+              context.output.note(
+                `Trying again (try ${attempt}): the earlier try left no key, or its key was found and deleted.`,
+              );
+            }
+            announceMarker(context, marker);
+          },
           onWait: (progress) => {
             if (progress.closed) late.push(progress.marker);
             else relabel(waitingWords(progress));
@@ -157,7 +175,7 @@ export async function generate(context: Context): Promise<number> {
       if (!(error instanceof XsiamGenerateError)) throw error;
       const message = [error.marker, ...error.lateMarkers].reduce(
         (text, marker) => markerInToolWords(context, text, marker),
-        error.message,
+        error.message.replace(/^generateApiKey failed/, "generating a key failed"),
       );
       throw new CliError(message, exitCodeOf(error), hintOf(error));
     });
@@ -203,7 +221,7 @@ export async function generate(context: Context): Promise<number> {
       format: destination.format,
     });
   } else {
-    const done = `Created key ${key.id} (${securityLevel}; ${roles.join(", ")}; expires ${expiry}), handed over to ${placeOf(destination)}.`;
+    const done = `Created key ${key.id} (${securityLevel}; ${roles.map(escapeText).join(", ")}; expires ${expiry}), handed over to ${placeOf(destination)}.`;
     // With the key on stdout, everything else keeps off it.
     if (destination.kind !== "stdout") output.result(`${output.style("✓", "green")} ${done}`);
     else output.note(`${output.style("✓", "green", "stderr")} ${done}`);

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { createXsiamClientFromEnv, type XsiamClient, type XsiamClientSettings } from "@xsiam-sdk/client";
-import { CliError, EXIT } from "./errors.js";
+import { CliError, EXIT, pathShown } from "./errors.js";
 import type { Output, Streams } from "./output.js";
 
 /** Flags people try for a key: refused, with the reason, before anything else is read. */
@@ -62,12 +62,12 @@ function readCredentials(path: string, output: Output): string {
     descriptor = openSync(path, "r");
   } catch (error) {
     throw new CliError(
-      `cannot read --credentials ${path} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      `cannot read --credentials ${pathShown(path)} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
     );
   }
   try {
     const stats = fstatSync(descriptor);
-    if (stats.isDirectory()) throw new CliError(`--credentials ${path} is a directory`);
+    if (stats.isDirectory()) throw new CliError(`--credentials ${pathShown(path)} is a directory`);
     // A pipe (`--credentials <(vault read …)`) has no mode worth a warning.
     if (stats.isFile() && (stats.mode & 0o077) !== 0) {
       output.warn(

@@ -1,4 +1,10 @@
-import { XsiamApiError, XsiamError, XsiamGenerateError, XsiamValidationError } from "@xsiam-sdk/client";
+import {
+  escapeText,
+  XsiamApiError,
+  XsiamError,
+  XsiamGenerateError,
+  XsiamValidationError,
+} from "@xsiam-sdk/client";
 
 /** The exit codes, as `--help` and the README document them. */
 export const EXIT = {
@@ -78,7 +84,12 @@ export function hintOf(error: unknown): string | undefined {
 export function typed(value: unknown): string {
   const text = String(value);
   if (text.length > 24 || /[A-Za-z0-9]{16,}/.test(text)) return `a value of ${text.length} characters`;
-  return JSON.stringify(text);
+  return `"${escapeText(text).replaceAll('"', '\\"')}"`;
+}
+
+/** A path the user gave, for a message: as typed, unless it looks like a key pasted in its place. */
+export function pathShown(path: string): string {
+  return /^[A-Za-z0-9+/=_-]{20,}$/.test(path) ? typed(path) : escapeText(path);
 }
 
 // The client's words for what a person at a shell gives or runs: its operations, its options (set
@@ -120,10 +131,12 @@ export function inToolWords(error: unknown): { message: string; hint: string | u
   const hint = hintOf(error);
   if (!(error instanceof XsiamError)) return { message, hint };
   if (error instanceof XsiamValidationError) {
-    const flag = FIELD_FLAGS[error.field.replace(/\[\d+\]$/, "")];
+    const field = error.field.replace(/\[\d+\]$/, "");
+    const flag = FIELD_FLAGS[field] ?? (/^XSIAM_[A-Z_]+$/.test(field) ? field : undefined);
     return { message: flag ? `${flag} ${error.reason}` : message, hint };
   }
-  const names = new RegExp(`\\b(${Object.keys(OPTION_VARIABLES).join("|")})\\b`, "g");
+  // A name on its own, not part of a host or a URL the hint quotes (a redirect's target, say).
+  const names = new RegExp(`(?<![\\w./:-])(${Object.keys(OPTION_VARIABLES).join("|")})(?![\\w./:-])`, "g");
   const ownHint = hint?.replace(names, (name) => OPTION_VARIABLES[name] ?? name);
   const body =
     hint !== undefined && message.endsWith(hint) ? `${message.slice(0, -hint.length)}${ownHint}` : message;

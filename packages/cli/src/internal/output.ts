@@ -53,7 +53,7 @@ export class Output {
     this.#streams = streams;
     this.quiet = quiet;
     this.#colourOut = colours(streams.stdout, streams.env);
-    this.#colourErr = colours(streams.stderr, streams.env);
+    this.#colourErr = !jsonErrors && colours(streams.stderr, streams.env);
     for (const [name, stream] of [
       ["standard output", streams.stdout],
       ["standard error", streams.stderr],
@@ -134,7 +134,10 @@ export class Output {
 
   /** A line for people on stderr, unless quiet (or `always`: what the user must do next). */
   note(text = "", always = false): void {
-    if (always || !this.quiet) this.#streams.stderr.write(`${this.#overSpinner()}${text}\n`);
+    if (!always && this.quiet) return;
+    // With --json every line on stderr is JSON, notes too (the marker to look for is one of them).
+    const line = this.jsonErrors ? (text === "" ? "" : jsonText({ note: text }, 0)) : text;
+    if (line !== "" || !this.jsonErrors) this.#streams.stderr.write(`${this.#overSpinner()}${line}\n`);
   }
 
   /** What clears a spinner's line before a line is written over it (the spinner draws again after). */
@@ -161,7 +164,10 @@ export class Output {
 
   /** A line another program printed (a `--to-command` consumer), on stderr, marked as its own. */
   relay(line: string): void {
-    this.#streams.stderr.write(`${this.#overSpinner()}  ${this.style("│", "dim", "stderr")} ${line}\n`);
+    const shown = this.jsonErrors
+      ? jsonText({ command: line }, 0)
+      : `  ${this.style("│", "dim", "stderr")} ${line}`;
+    this.#streams.stderr.write(`${this.#overSpinner()}${shown}\n`);
   }
 
   /**
@@ -264,7 +270,7 @@ export class Output {
 
 // Characters JSON may carry raw that a terminal or an editor acts on: DEL and the C1 controls (U+009B
 // starts an escape sequence), the bidirectional controls and line separators.
-const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
 
 /**
  * `value` as indented JSON in which service text cannot act on whoever reads it (`jq`, `cat`, a

@@ -26,6 +26,8 @@ function distance(a: string, b: string): number {
  * closest("lsit", ["check", "list", "generate"]) // "list"
  */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  // No command or option is this long: a long word is no misspelling (and the table would be large).
+  if (word.length > 40) return undefined;
   const limit = word.length <= 4 ? 1 : 2;
   let best: { candidate: string; edits: number } | undefined;
   for (const candidate of candidates) {
