@@ -117,6 +117,43 @@ function parseProblem(error: unknown, options: Options): string {
   return message;
 }
 
+// Every option of any command, as typed: `--name` and `-n`.
+const KNOWN = new Set(
+  [COMMON, ...Object.values(COMMAND_OPTIONS).map((command) => command.options)].flatMap((options) =>
+    Object.entries(options).flatMap(([name, option]) => [
+      `--${name}`,
+      ...(option.short ? [`-${option.short}`] : []),
+    ]),
+  ),
+);
+// The bin answers these before anything else is loaded (see bin.ts).
+KNOWN.add("--version");
+KNOWN.add("-V");
+
+/**
+ * An option before the command word that no command has (`--credential admin.env list`): said as
+ * such, with the nearest option, rather than taking its value for the command.
+ */
+function unknownLeadingOption(argv: readonly string[], at: number): CliError | undefined {
+  const before = at === -1 ? argv : argv.slice(0, at);
+  const option = before.find(
+    (arg) => arg.startsWith("-") && arg !== "-" && !KNOWN.has(arg.split("=")[0] ?? arg),
+  );
+  if (option === undefined || option === "--") return undefined;
+  const name = option.split("=")[0] ?? option;
+  const meant = name.startsWith("--")
+    ? closest(
+        name,
+        [...KNOWN].filter((known) => known.startsWith("--")),
+      )
+    : undefined;
+  return new CliError(
+    `unknown option ${typed(name)}${meant ? `; did you mean ${meant}?` : ""}`,
+    EXIT.usage,
+    "xsiam-keys --help",
+  );
+}
+
 /** The command word: the first argument that is not an option or an option's value. */
 function commandOf(argv: readonly string[]): number {
   for (let index = 0; index < argv.length; index++) {
@@ -150,6 +187,8 @@ export async function main(
   try {
     refuseKeyFlags(argv);
     const at = commandOf(argv);
+    const misspelt = unknownLeadingOption(argv, at);
+    if (misspelt) throw misspelt;
     const name = at === -1 ? undefined : argv[at];
     if (name === undefined || name === "help") {
       const topic = name === "help" ? argv[argv.indexOf("help") + 1] : undefined;

@@ -62,6 +62,8 @@ describe("help, version and usage", () => {
     [["list", "--rol", "Viewer"], 'list: unknown option "--rol"; did you mean --role?'],
     [["generate", "--outt", "x.env"], 'generate: unknown option "--outt"; did you mean --out?'],
     [["list", "--role"], "list: --role needs a value"],
+    [["--credential", "admin.env", "list"], 'unknown option "--credential"; did you mean --credentials?'],
+    [["--versoin"], 'unknown option "--versoin"; did you mean --version?'],
     [["delete", "5", "--yes=1"], "delete: --yes takes no value"],
     [[], "Usage: xsiam-keys <command>"],
   ])("%j is a usage error (exit 1)", async (args, message) => {

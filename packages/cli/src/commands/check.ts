@@ -24,7 +24,7 @@ export async function check(context: Context): Promise<number> {
       return EXIT.ok;
     }
     output.result(`${output.style("✓", "green")} Key ${id} authenticates at ${xsiam.baseUrl}.`);
-    if (key) output.result(table(output, KEY_HEADER, [keyRow(key, Date.now())], SHRINK_COLUMNS));
+    if (key) output.result(table(output, KEY_HEADER, [keyRow(key, Date.now(), output)], SHRINK_COLUMNS));
     else
       output.result(
         "The service does not list it (another tenant's key?): its roles and expiry are unknown.",

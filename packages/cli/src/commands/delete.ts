@@ -45,7 +45,7 @@ export async function remove(
       table(
         output,
         KEY_HEADER,
-        found.map((key) => keyRow(key, now)),
+        found.map((key) => keyRow(key, now, output)),
         SHRINK_COLUMNS,
       ),
     );

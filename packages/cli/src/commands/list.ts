@@ -57,13 +57,13 @@ export async function list(context: Context): Promise<number> {
       ? table(
           output,
           KEY_HEADER,
-          keys.map((key) => keyRow(key, now)),
+          keys.map((key) => keyRow(key, now, output)),
           SHRINK_COLUMNS,
         )
       : table(
           output,
           [...KEY_HEADER, "MARKER"],
-          keys.map((key) => [...keyRow(key, now), marker]),
+          keys.map((key) => [...keyRow(key, now, output), marker]),
           SHRINK_COLUMNS,
         ),
   );

@@ -125,15 +125,18 @@ export function idsOf(positionals: readonly string[], what: string): number[] {
 }
 
 /** One key, as `list` shows it: id, level, roles, comment, created, expires, expires in. */
-export function keyRow(key: ApiKeyInfo, now: number): string[] {
+export function keyRow(key: ApiKeyInfo, now: number, output?: Output): string[] {
+  // On a terminal under 120 columns, dates without the time: "expires in" says what is near.
+  const narrow = (output?.stdoutColumns ?? Number.POSITIVE_INFINITY) < 120;
+  const date = (at: Date) => (narrow ? at.toISOString().slice(0, 10) : shortDate(at));
   // Roles and comments are the service's text, which anyone who can edit a key controls.
   return [
     String(key.id),
     key.securityLevel,
     key.roles.map(escapeText).join(", "),
     escapeText(key.comment ?? ""),
-    shortDate(key.createdAt),
-    key.expiresAt ? shortDate(key.expiresAt) : "never",
+    date(key.createdAt),
+    key.expiresAt ? date(key.expiresAt) : "never",
     fromNow(key.expiresAt, now),
   ];
 }

@@ -115,8 +115,9 @@ minutes by default, counting down), deletes it, and only then tries again.
 
 Formats: env (the default for --out and stdout) writes XSIAM_BASE_URL, XSIAM_API_KEY_ID,
 XSIAM_API_KEY and XSIAM_SECURITY_LEVEL lines, quoted where needed so that --credentials, Node's
---env-file and a shell's "set -a; . FILE" all read the same values; json writes one object with
-the client's option names (id, key, securityLevel, baseUrl, childTenantId); raw
+--env-file and a shell's "set -a; . FILE" all read the same values; json writes one object:
+id, key, securityLevel, baseUrl and childTenantId (the names the client's GeneratedApiKey and
+createXsiamClient use); raw
 writes the key alone (the default for --to-command).
 
 Options:
