@@ -35,31 +35,31 @@ function attemptSuffix(details: Attempts | undefined): string {
 export class XsiamApiError extends XsiamError {
   override name: "XsiamApiError" = "XsiamApiError" as const;
   /** HTTP status of the response. */
-  readonly status: number;
+  declare readonly status: number;
   /** The operation that failed. */
-  readonly operation: OperationId;
+  declare readonly operation: OperationId;
   /** `err_code` from the body: usually the status as an integer, sometimes a string. */
-  readonly errCode: number | string | undefined;
+  declare readonly errCode: number | string | undefined;
   /** `err_msg` from the body, cut to 2,000 characters. */
-  readonly errMsg: string | undefined;
+  declare readonly errMsg: string | undefined;
   /** `err_extra` from the body: details of any shape, or `null`. */
-  readonly errExtra: unknown;
+  declare readonly errExtra: unknown;
   /**
    * The raw body when it was not a JSON error envelope (an HTML page from a proxy, truncated
    * JSON, …), cut to 2,000 characters. Never set for a success status, whose body may hold a key.
    */
-  readonly body: string | undefined;
+  declare readonly body: string | undefined;
   /** What to check for this kind of failure, when there is something useful to say. */
-  readonly hint: string | undefined;
+  declare readonly hint: string | undefined;
   /** Attempts made, the last one answered with this error. */
-  readonly attempts: number | undefined;
+  declare readonly attempts: number | undefined;
   /** Attempts the retry policy allowed. */
-  readonly maxAttempts: number | undefined;
+  declare readonly maxAttempts: number | undefined;
   /**
    * The time the service's `Date` header gave, if it gave one: compare it with this machine's
    * clock when a 401 may be clock skew (advanced signatures are refused beyond about five minutes).
    */
-  readonly serverDate: Date | undefined;
+  declare readonly serverDate: Date | undefined;
 
   constructor(details: {
     status: number;
@@ -79,16 +79,20 @@ export class XsiamApiError extends XsiamError {
       `${details.operation} failed with HTTP ${details.status}: ${said}${details.hint ? `. ${details.hint}` : ""}` +
         attemptSuffix(details.attempts),
     );
-    this.status = details.status;
-    this.operation = details.operation;
-    this.errCode = details.errCode;
-    this.errMsg = details.errMsg === undefined ? undefined : capped(details.errMsg);
-    this.errExtra = details.errExtra;
-    this.body = details.body;
-    this.hint = details.hint;
-    this.attempts = details.attempts?.attempts;
-    this.maxAttempts = details.attempts?.maxAttempts;
-    this.serverDate = details.serverDate;
+    const { status, operation, errCode, errMsg, errExtra, body, hint, attempts, serverDate } = details;
+    // Declared above, set here in one go (every field an own property, undefined when not given).
+    Object.assign(this, {
+      status,
+      operation,
+      errCode,
+      errMsg: errMsg === undefined ? undefined : capped(errMsg),
+      errExtra,
+      body,
+      hint,
+      attempts: attempts?.attempts,
+      maxAttempts: attempts?.maxAttempts,
+      serverDate,
+    });
   }
 }
 
