@@ -115,6 +115,14 @@ describe("help, version and usage", () => {
     expect(level.stderr).not.toContain("@xsiam-sdk/client");
   });
 
+  test("check takes no arguments: a key pasted after it is refused, nothing sent, not echoed", async () => {
+    const { code, stderr } = await run("check", "Q".repeat(64));
+    expect(code).toBe(1);
+    expect(stderr).toContain("check takes no arguments");
+    expect(stderr).not.toContain("QQQQ");
+    expect(tenant.faults.calls().list).toBe(0);
+  });
+
   test("a key pasted where the command goes is not echoed", async () => {
     const key = "k".repeat(20) + "Q".repeat(44);
     const { code, stderr } = await xsiamKeys([key, "list"]);

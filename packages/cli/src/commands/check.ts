@@ -15,6 +15,9 @@ const minutes = (ms: number) => {
  */
 export async function check(context: Context): Promise<number> {
   const { output } = context;
+  // Nothing is sent for a mistake: `check <something>` is most likely a key pasted in the wrong place.
+  if (context.positionals.length > 0)
+    throw new CliError("check takes no arguments; give the key with XSIAM_API_KEY or --credentials");
   const xsiam = await context.client();
   const id = (await context.ownKeyId()) as number;
   try {

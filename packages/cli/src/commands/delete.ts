@@ -63,7 +63,7 @@ export async function remove(
   if (!values.yes) {
     if (!output.canAsk) {
       throw new CliError(
-        `refusing to delete ${found.length} key(s) without asking, and there is no terminal to ask on`,
+        `refusing to delete ${found.length === 1 ? "1 key" : `${found.length} keys`} without asking, and there is no terminal to ask on`,
         EXIT.usage,
         "add --yes to delete without asking",
       );

@@ -183,7 +183,7 @@ export class Output {
     const draw = () => {
       const text = typeof shown === "function" ? shown() : shown;
       const room = Math.max(10, ((stderr as { columns?: number }).columns ?? 80) - 4);
-      const line = text.length + 1 > room ? `${text.slice(0, room - 1)}` : text;
+      const line = text.length + 1 > room ? text.slice(0, room - 1).replace(/[\ud800-\udbff]$/, "") : text;
       stderr.write(
         `\r\u001b[2K${this.style(SPINNER[frame++ % SPINNER.length] ?? "", "cyan", "stderr")} ${line}…`,
       );
@@ -333,7 +333,10 @@ export function table(
   }
   const fit = (cell: string, column: number) => {
     const width = widths[column] ?? 0;
-    return cell.length > width ? `${cell.slice(0, width - 1)}…` : cell;
+    if (cell.length <= width) return cell;
+    // Never half of a surrogate pair: a lone one would show as a replacement character.
+    const cut = /[\ud800-\udbff]$/.test(cell.slice(0, width - 1)) ? width - 2 : width - 1;
+    return `${cell.slice(0, cut)}…`;
   };
   const line = (cells: readonly string[]) =>
     cells
