@@ -159,6 +159,25 @@ describe("apiKeys.rotate", () => {
     );
   });
 
+  test("a generate's key whose delete may still act: the message says the service may still delete it", async () => {
+    tenant = await createFakeTenant();
+    const old = tenant.addKey({ roles: ["Viewer"], expiration: Date.now() + DAY });
+    const { state, handOver } = vault(old);
+    // The generate times out and mints; every delete of its key times out and acts later.
+    tenant.faults.inject("generate", { kind: "act-later", afterMs: 300, answerMs: 600 });
+    tenant.faults.inject("delete", { kind: "act-later", afterMs: 500, answerMs: 600 }, { times: 30 });
+    const error = (await clientOf(tenant, tenant.rootKey, { timeoutMs: 200, settleMs: 3_000, maxRetries: 1 })
+      .apiKeys.rotate(old.id, { handOver, checkDelayMs: 1 })
+      .catch((failure: unknown) => failure)) as XsiamRotateError;
+    expect(error).toBeInstanceOf(XsiamRotateError);
+    expect(state.held.id).toBe(old.id);
+    expect(error.message).toMatch(
+      /new key (\d+) was created and could not be deleted \(timed out after 200 ms\), though the service may still delete it, and nobody holds it: delete it with apiKeys\.delete\(\[\1\]\)/,
+    );
+    await tenant.idle();
+    expect(tenant.keys().map((key) => key.id)).toEqual([tenant.rootKey.id, old.id]);
+  });
+
   test("a hand-over that cannot be taken back is never undone by deleting its key: both are kept", async () => {
     tenant = await createFakeTenant();
     const old = tenant.addKey({ roles: ["Viewer"], expiration: Date.now() + DAY });

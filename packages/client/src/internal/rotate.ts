@@ -325,11 +325,15 @@ export async function rotateKey(
             error,
           );
         }
+        // A delete that may still act on the service (it timed out, or got a 502/503/504) is said so.
+        const pending = ", though the service may still delete it";
+        const acting = outcome.reason.endsWith(pending);
+        const why = acting ? outcome.reason.slice(0, -pending.length) : outcome.reason;
         return fail(
           "generate",
           reasonOf(error),
           unchanged({ newId: outcome.id, newExists: true, toDelete: [outcome.id] }),
-          `new key ${outcome.id} was created and could not be deleted (${outcome.reason})${still ? "" : " and may still exist"}, and nobody holds it: delete it with ${deleteCall([outcome.id])}; ${youHoldOld}`,
+          `new key ${outcome.id} was created and could not be deleted (${why})${acting ? pending : still ? "" : " and may still exist"}, and nobody holds it: delete it with ${deleteCall([outcome.id])}; ${youHoldOld}`,
           error,
         );
       }
