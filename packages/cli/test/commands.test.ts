@@ -339,6 +339,25 @@ describe("generate", () => {
     expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ marker: warned?.[1] })]);
   });
 
+  test("every try's window closes: the failure in the tool's words, with the command that finds each try's key", async () => {
+    tenant.faults.inject(
+      "generate",
+      { kind: "act-later", afterMs: 1_500, answerMs: 100, status: 504 },
+      { times: 3 },
+    );
+    appendFileSync(join(dir, "admin.env"), "XSIAM_SETTLE_MS=200\n");
+    const { code, stderr } = await run("generate", "--role", "Viewer", "--out", "viewer.env");
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/xsiam-keys: generating a key failed \(HTTP 504: Gateway timeout\)/);
+    const commands = stderr.match(
+      /xsiam-keys list --marker [A-Za-z0-9]{16} --credentials admin\.env finds it/g,
+    );
+    expect(commands).toHaveLength(3);
+    expect(stderr).not.toContain("apiKeys.list()");
+    expect(stderr).not.toContain("generateApiKey");
+    await tenant.idle();
+  });
+
   test("--out writes a new file of mode 600 in env format, and the key nowhere else", async () => {
     const { code, stdout, stderr } = await run(
       "generate",

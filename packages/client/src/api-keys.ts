@@ -8,6 +8,7 @@ import type { GeneratedApiKey } from "./generated-key.js";
 import { checkedCall, type ResolvedCall } from "./internal/call.js";
 import { DELETE, GENERATE, LIST } from "./internal/endpoints.js";
 import type { CallContext } from "./internal/failures.js";
+import { callHook } from "./internal/hooks.js";
 import { type ApiKeyInfo, keyPageOf, matches } from "./internal/key-list.js";
 import { newMarker } from "./internal/marker.js";
 import { allPages } from "./internal/paging.js";
@@ -218,9 +219,7 @@ export function createApiKeysApi(settings: ApiKeysSettings): ApiKeysApi {
         comment: comment ? `${comment} ${marker}` : marker,
       });
       const marker = newMarker();
-      // An async hook's rejection must not become an unhandled one (which ends a Node process).
-      const told: unknown = onSend?.({ marker, attempt: 1 });
-      if (told instanceof Promise) told.catch(() => undefined);
+      callHook(onSend, { marker, attempt: 1 });
       const started = clock.now();
       try {
         return await send(withThe(marker));

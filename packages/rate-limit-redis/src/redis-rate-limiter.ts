@@ -198,7 +198,8 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
     String(MAX_WAIT_LIMIT_MS * 1_000 + intervalMicros),
   ];
   // Named in warnings and errors: the host, never the URL (it may hold a password).
-  const where = hostOf(url) === undefined ? "Redis" : `Redis at ${hostOf(url)}`;
+  const host = hostOf(url);
+  const where = host === undefined ? "Redis" : `Redis at ${host}`;
   // The last connection error the Redis client reported: why a command says only "offline".
   let connectionError: Error | undefined;
   let owned: { destroy(): void; close?: () => Promise<void> } | undefined;

@@ -8,7 +8,7 @@ import {
 import { type Context, idsOf } from "../internal/context.js";
 import { CliError, EXIT } from "../internal/errors.js";
 import { table } from "../internal/output.js";
-import { durationOf, fromNow, shortDate } from "../internal/time.js";
+import { durationOf, fromNow, shortDate, span } from "../internal/time.js";
 import { remove } from "./delete.js";
 
 const DAY = 86_400_000;
@@ -86,7 +86,7 @@ export async function audit(context: Context): Promise<number> {
         findings.map(({ id, kind, expiresAt, createdAt }) => [
           String(id),
           kind === "too-old"
-            ? `${KIND_WORDS[kind]} (${fromNow(createdAt, now).replace("expired ", "created ")})`
+            ? `${KIND_WORDS[kind]} (created ${span(now - createdAt.getTime())} ago)`
             : kind === "no-expiry"
               ? KIND_WORDS[kind]
               : `${KIND_WORDS[kind]} (${fromNow(expiresAt, now)})`,

@@ -7,7 +7,7 @@ import {
   XsiamGenerateError,
 } from "@xsiam-sdk/client";
 import type { Context } from "../internal/context.js";
-import { CliError, EXIT, exitCodeOf, hintOf, typed } from "../internal/errors.js";
+import { CliError, EXIT, exitCodeOf, inToolWords, typed } from "../internal/errors.js";
 import { checkConnection, deliver, keyText, placeOf, plan } from "../internal/hand-over.js";
 import { expiryOf, shortDate } from "../internal/time.js";
 
@@ -173,11 +173,13 @@ export async function generate(context: Context): Promise<number> {
     )
     .catch((error: unknown) => {
       if (!(error instanceof XsiamGenerateError)) throw error;
-      const message = [error.marker, ...error.lateMarkers].reduce(
+      // The tool's words for the rest (as every failure gets them), then the commands for the markers.
+      const { message, hint } = inToolWords(error);
+      const shown = [error.marker, ...error.lateMarkers].reduce(
         (text, marker) => markerInToolWords(context, text, marker),
-        error.message.replace(/^generateApiKey failed/, "generating a key failed"),
+        message,
       );
-      throw new CliError(message, exitCodeOf(error), hintOf(error));
+      throw new CliError(shown, exitCodeOf(error), hint);
     });
   warnLate(context, late);
   context.pending(

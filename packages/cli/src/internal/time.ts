@@ -40,13 +40,17 @@ export function shortDate(date: Date): string {
 export function fromNow(date: Date | null, now: number): string {
   if (date === null) return "never";
   const delta = date.getTime() - now;
-  const size = Math.abs(delta);
+  return delta >= 0 ? `in ${span(delta)}` : `expired ${span(delta)} ago`;
+}
+
+/** A length of time in words, its sign aside: `6 days`, `3 hours`, `12 minutes`. */
+export function span(ms: number): string {
+  const size = Math.abs(ms);
   const [count, unit] =
     size >= 2 * 86_400_000
       ? [Math.round(size / 86_400_000), "day"]
       : size >= 2 * 3_600_000
         ? [Math.round(size / 3_600_000), "hour"]
         : [Math.max(1, Math.round(size / 60_000)), "minute"];
-  const span = `${count} ${unit}${count === 1 ? "" : "s"}`;
-  return delta >= 0 ? `in ${span}` : `expired ${span} ago`;
+  return `${count} ${unit}${count === 1 ? "" : "s"}`;
 }

@@ -175,6 +175,14 @@ const NOTHING_SENT = new Set([
 // TLS handshake failures: the request is written only after the handshake, so nothing was sent.
 const TLS_FAILURE =
   /^(?:ERR_SSL_|ERR_TLS_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/;
+// What to do about a failure that would be the same on every try, by its reason.
+const LASTING_HINTS: Readonly<Record<string, string>> = {
+  ERR_SSL_WRONG_VERSION_NUMBER: "An http server? Use baseUrl with http:// (loopback only)",
+  tls: "Check the server's certificate, or the proxy in between",
+  "bad port":
+    "fetch refuses to connect to this port (a port of another protocol, like 6000 for X11): use the tenant's own port",
+  dns: "The host name does not exist: check fqdn or baseUrl",
+};
 const MAY_HAVE_ACTED = "; not retried, as the service may have acted: check before retrying";
 
 /**
@@ -249,27 +257,19 @@ export function transportFailure(
         requestSent: true,
         ...attempts,
       });
-    case "tls": {
-      const { reason } = reasonOf(error);
-      const hint =
-        reason === "ERR_SSL_WRONG_VERSION_NUMBER"
-          ? "An http server? Use baseUrl with http:// (loopback only)"
-          : "Check the server's certificate, or the proxy in between";
-      return new XsiamNetworkError(
-        `${label}: could not reach ${host}: the TLS handshake failed (${reason}), so nothing was sent`,
-        { cause: error, hint, ...attempts },
-      );
-    }
+    case "tls":
     case "unreachable": {
+      // Nothing was sent, and trying again would fail the same way.
       const { reason } = reasonOf(error);
-      const hint =
-        reason === "bad port"
-          ? "fetch refuses to connect to this port (a port of another protocol, like 6000 for X11): use the tenant's own port"
-          : "The host name does not exist: check fqdn or baseUrl";
-      return new XsiamNetworkError(
-        `${label}: could not reach ${host} (${reason}), so nothing was sent; not retried, as it would fail again`,
-        { cause: error, hint, ...attempts },
-      );
+      const what =
+        failure === "tls"
+          ? `: the TLS handshake failed (${reason}), so nothing was sent`
+          : ` (${reason}), so nothing was sent; not retried, as it would fail again`;
+      return new XsiamNetworkError(`${label}: could not reach ${host}${what}`, {
+        cause: error,
+        hint: LASTING_HINTS[reason] ?? (failure === "tls" ? LASTING_HINTS.tls : LASTING_HINTS.dns),
+        ...attempts,
+      });
     }
     case "not-sent":
       return new XsiamNetworkError(`${label}: could not reach ${host} (${reasonOf(error).reason})`, {

@@ -20,6 +20,7 @@ import {
 import type { GeneratedApiKey } from "../generated-key.js";
 import type { RetryPolicy } from "../reliability.js";
 import { reasonOf } from "./failures.js";
+import { callHook } from "./hooks.js";
 import type { ApiKeyInfo } from "./key-list.js";
 import { newMarker } from "./marker.js";
 import { retryDelay } from "./retry.js";
@@ -328,15 +329,13 @@ function progress(call: GenerateCall, sent: Sent): (closed?: boolean) => void {
   let checks = 0;
   const tell = (closed = false) => {
     try {
-      const told: unknown = call.onWait?.({
+      callHook(call.onWait, {
         marker: sent.marker,
         waitedMs: call.clock.now() - sent.started,
         windowMs: call.settleMs,
         checks,
         closed,
       });
-      // An async hook's rejection must not become an unhandled one (which ends a Node process).
-      if (told instanceof Promise) told.catch(() => undefined);
     } catch {
       // Progress is for show: the wait goes on.
     }
@@ -446,8 +445,7 @@ export async function afterFailure(
       throw failed();
     });
     marker = newMarker();
-    const told: unknown = call.onSend?.({ marker, attempt: tries + 1 });
-    if (told instanceof Promise) told.catch(() => undefined);
+    callHook(call.onSend, { marker, attempt: tries + 1 });
     started = call.clock.now();
     try {
       return await call.send(marker);

@@ -31,6 +31,7 @@ import {
   rotationExpiry,
 } from "../rotation.js";
 import { CALL_OPTIONS } from "./call.js";
+import { callHook } from "./hooks.js";
 import type { ApiKeyInfo } from "./key-list.js";
 import { failureSummary, mayStillMint, withMarkerText } from "./reconcile.js";
 import { REDACTED } from "./redact.js";
@@ -209,9 +210,7 @@ export async function rotateKey(
   const stopped = () => signal?.aborted === true;
   const report = (event: RotateEvent) => {
     try {
-      const returned: unknown = onProgress?.(event);
-      // An async callback's rejection must not become an unhandled one either.
-      if (returned instanceof Promise) returned.catch(() => undefined);
+      callHook(onProgress, event);
     } catch {
       // Progress output must not change what happens to the keys.
     }
