@@ -72,7 +72,7 @@ export interface XsiamClientSettings extends AuthOptions, RetryOptions {
   /**
    * How long, after a generate's request was sent, the service may still mint its key when the
    * call failed without knowing (a timeout, a connection lost after sending, a 502, 503 or 504 from
-   * a gateway). Within it the client keeps looking for the call's marker (one poller per client,
+   * a gateway). Within it the client keeps looking for the call's marker (one poller per client and set of call headers,
    * a list per round, the first at once, then 1 s apart backing off to 15 s, through the rate limiter) and sends no
    * retry while the earlier request may still mint; when the window closes with no key found, the
    * request is taken as dead. `0` checks once, at once.
