@@ -593,6 +593,31 @@ describe("signals: Ctrl-C (SIGINT) and SIGTERM at each step", () => {
     expect(orphans()).toEqual([]);
   });
 
+  test("generate: Ctrl-C, then the window closes before the key appears: the error names the marker to find it", async () => {
+    // A gateway's 504 at 100 ms; the service mints the key at 4 s, after the 1.5 s window.
+    tenant.faults.inject("generate", { kind: "act-later", afterMs: 4_000, answerMs: 100, status: 504 });
+    appendFileSync(join(dir, "admin.env"), "XSIAM_SETTLE_MS=1500\n");
+    const running = startXsiamKeys(
+      ["--credentials", "admin.env", "generate", "--role", "Viewer", "--out", "new.env"],
+      { cwd: dir },
+    );
+    await running.waitFor("Waiting for the key");
+    running.child.kill("SIGINT");
+    const result = await running.done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain("so no other try was sent");
+    const token =
+      /marker \[xsiam-sdk:([A-Za-z0-9]{16})\] \(xsiam-keys list --marker \1 --credentials admin\.env finds it\)/.exec(
+        result.stderr,
+      )?.[1];
+    expect(token).toBeDefined();
+    await tenant.idle();
+    expect(tenant.faults.calls().generate).toBe(1);
+    // The late key is there, nobody holds it, and the message named it.
+    const left = orphans().map((id) => tenant.keys().find((stored) => stored.id === id));
+    expect(left.map((key) => key?.comment)).toEqual([`[xsiam-sdk:${token}]`]);
+  });
+
   test("generate: Ctrl-C while a timed-out try is waited for: its key is deleted, and no other try is sent", async () => {
     // A gateway's 504 at 100 ms; the service mints the key at 1.5 s.
     tenant.faults.inject("generate", { kind: "act-later", afterMs: 1_500, answerMs: 100, status: 504 });

@@ -50,8 +50,9 @@ export interface GenerateOptions extends CallOptions {
    * Called before each generate request is sent, with the marker that request puts in the key's
    * comment (`[xsiam-sdk:…]`). Record it where it outlives the process (a log line): if the process
    * dies mid-call, the marker names the key to look for. Not called with `reconcile: false`, whose
-   * requests carry no marker. If it throws, the call ends with that error before this request is
-   * sent (the client tries again only when the earlier try left no key), e.g. to stop after a signal.
+   * requests carry no marker. If it throws, the call ends before this request is sent: on the first
+   * try with that error; on a later one with the `XsiamGenerateError` of the tries before it (which
+   * names any marker whose key may still appear), e.g. to stop after a signal.
    */
   onSend?: ((request: { readonly marker: string; readonly attempt: number }) => void) | undefined;
   /**

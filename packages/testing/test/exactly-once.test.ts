@@ -2,6 +2,7 @@
 // call, afterwards the tenant holds the root key and the keys handed to callers, and nothing else.
 // Every failure is an XsiamGenerateError that says what became of the key.
 import { inspect } from "node:util";
+import { runInNewContext } from "node:vm";
 import {
   type GeneratedApiKey,
   type SettleProgress,
@@ -348,6 +349,48 @@ describe("act later: the key is minted after the client gave up", () => {
       (key) => key.id !== tenant.rootKey.id && !held.some((mine) => mine.id === key.id),
     );
     expect(orphans.map((key) => key.marker)).toEqual(closed);
+  }, 30_000);
+
+  test("an onSend that throws before a later try ends the call with the earlier tries' error, late markers named", async () => {
+    await start();
+    const xsiam = clientOf(tenant, tenant.rootKey, { ...late, settleMs: 300 });
+    tenant.faults.inject("generate", { kind: "act-later", afterMs: 1_500, answerMs: 100, status: 504 });
+    const sent: string[] = [];
+    const error = await xsiam.apiKeys
+      .generate(input, {
+        onSend: ({ marker, attempt }) => {
+          if (attempt > 1) throw new Error("stop");
+          sent.push(marker);
+        },
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(XsiamGenerateError);
+    expect((error as XsiamGenerateError).lateMarkers).toEqual(sent);
+    expect(tenant.faults.calls().generate).toBe(1);
+    await tenant.idle();
+  }, 30_000);
+
+  test("an async hook of another realm (vm) that rejects does not end the process", async () => {
+    await start();
+    const xsiam = clientOf(tenant, tenant.rootKey, late);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const rejecting = runInNewContext(
+        "async () => { throw new Error('elsewhere'); }",
+      ) as () => Promise<void>;
+      tenant.faults.inject("generate", { kind: "act-later", afterMs: 800, answerMs: 1_000 });
+      const { failed } = await run([
+        () => xsiam.apiKeys.generate(input, { onSend: rejecting, onWait: rejecting }),
+      ]);
+      expect(failed).toEqual([]);
+      await tenant.idle();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
   }, 30_000);
 
   test("onWait that is not a function is refused before anything is sent", async () => {

@@ -68,6 +68,19 @@ export async function remove(
         "add --yes to delete without asking",
       );
     }
+    // With JSON on stdout the table was not shown: the person asked sees it on the terminal first.
+    if (context.json) {
+      output.note("To delete:", true);
+      output.note(
+        table(
+          output,
+          KEY_HEADER,
+          found.map((key) => keyRow(key, now, output)),
+          SHRINK_COLUMNS,
+        ),
+        true,
+      );
+    }
     const question = `Delete ${found.length === 1 ? "this key" : `these ${found.length} keys`}?`;
     // Ctrl-C, Ctrl-D and a signal at the prompt all mean no.
     if (!(await output.confirm(question, context.signal))) {

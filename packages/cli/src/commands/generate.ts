@@ -149,14 +149,9 @@ export async function generate(context: Context): Promise<number> {
         },
         {
           onSend: ({ marker, attempt }) => {
-            // Stopped while an earlier try was checked: its outcome left nothing (the client tries
-            // again only then), and no other try is sent.
-            if (attempt > 1 && signal.aborted) {
-              throw new CliError(
-                `${(signal.reason as Error).message} while an earlier try was checked: no key is left (the earlier try's, if it made one, was deleted), and no other try was sent`,
-                stopCode(signal),
-              );
-            }
+            // Stopped while an earlier try was checked: no other try is sent; the client ends the
+            // call with what the earlier tries left (their late markers included).
+            if (attempt > 1 && signal.aborted) throw signal.reason;
             if (attempt > 1) {
               context.output.note(
                 `Trying again (try ${attempt}): the earlier try left no key, or its key was found and deleted.`,
@@ -179,6 +174,13 @@ export async function generate(context: Context): Promise<number> {
         (text, marker) => markerInToolWords(context, text, marker),
         message,
       );
+      if (signal.aborted) {
+        throw new CliError(
+          `${(signal.reason as Error).message}, so no other try was sent: ${shown}`,
+          stopCode(signal),
+          hint,
+        );
+      }
       throw new CliError(shown, exitCodeOf(error), hint);
     });
   warnLate(context, late);

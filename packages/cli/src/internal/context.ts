@@ -2,6 +2,7 @@ import { type ApiKeyInfo, escapeText, type XsiamClient, type XsiamClientSettings
 import { clientFrom, loadSettings } from "./credentials.js";
 import { CliError } from "./errors.js";
 import type { Output, Streams } from "./output.js";
+import { shellWord } from "./shell.js";
 import { fromNow, shortDate } from "./time.js";
 
 /** What a command runs with. */
@@ -59,11 +60,6 @@ function verboseHooks(output: Output): Pick<XsiamClientSettings, "onRequest" | "
         `← ${status} ${method} ${path(url)} in ${durationMs} ms (attempt ${attempt})`,
       ),
   };
-}
-
-/** A word for a shell: quoted unless it is plain. */
-export function shellWord(word: string): string {
-  return /^[\w./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 export function createContext(

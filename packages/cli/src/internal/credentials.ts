@@ -3,6 +3,7 @@ import { parseEnv } from "node:util";
 import { createXsiamClientFromEnv, type XsiamClient, type XsiamClientSettings } from "@xsiam-sdk/client";
 import { CliError, EXIT, pathShown } from "./errors.js";
 import type { Output, Streams } from "./output.js";
+import { shellWord } from "./shell.js";
 
 /** Flags people try for a key: refused, with the reason, before anything else is read. */
 const KEY_FLAG = /^--(?:api[-_]?key|key|secret|token)(?:=|$)/i;
@@ -71,7 +72,7 @@ function readCredentials(path: string, output: Output): string {
     // A pipe (`--credentials <(vault read …)`) has no mode worth a warning.
     if (stats.isFile() && (stats.mode & 0o077) !== 0) {
       output.warn(
-        `${path} can be read by ${(stats.mode & 0o007) !== 0 ? "every user" : "its group"} (mode ${(stats.mode & 0o777).toString(8)}), and it holds a key: chmod 600 ${path}`,
+        `${pathShown(path)} can be read by ${(stats.mode & 0o007) !== 0 ? "every user" : "its group"} (mode ${(stats.mode & 0o777).toString(8)}), and it holds a key: chmod 600 ${shellWord(path)}`,
       );
     }
     return readFileSync(descriptor, "utf8");

@@ -89,7 +89,8 @@ export function typed(value: unknown): string {
 
 /** A path the user gave, for a message: as typed, unless it looks like a key pasted in its place. */
 export function pathShown(path: string): string {
-  return /^[A-Za-z0-9+/=_-]{20,}$/.test(path) ? typed(path) : escapeText(path);
+  const keyLike = /^[A-Za-z0-9+/=_-]{20,}$/.test(path.trim()) || /[A-Za-z0-9+=_-]{32,}/.test(path);
+  return keyLike ? typed(path) : escapeText(path);
 }
 
 // The client's words for what a person at a shell gives or runs: its operations, its options (set

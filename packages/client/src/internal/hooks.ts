@@ -5,5 +5,8 @@
  */
 export function callHook<T>(hook: ((event: T) => unknown) | undefined, event: T): void {
   const returned = hook?.(event);
-  if (returned instanceof Promise) returned.catch(() => undefined);
+  // Any thenable: a promise of another realm (vm, an iframe) is no `instanceof Promise` here.
+  if (typeof (returned as { then?: unknown } | undefined)?.then === "function") {
+    Promise.resolve(returned).catch(() => undefined);
+  }
 }

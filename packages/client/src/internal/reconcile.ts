@@ -445,7 +445,13 @@ export async function afterFailure(
       throw failed();
     });
     marker = newMarker();
-    callHook(call.onSend, { marker, attempt: tries + 1 });
+    try {
+      callHook(call.onSend, { marker, attempt: tries + 1 });
+    } catch {
+      // The caller stops the call before this try: it ends with what the earlier tries left,
+      // their late markers included.
+      throw failed();
+    }
     started = call.clock.now();
     try {
       return await call.send(marker);
