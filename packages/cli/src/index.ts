@@ -228,8 +228,22 @@ export async function main(
       streams.stdout.write(COMMANDS[name] ?? OVERVIEW);
       return EXIT.ok;
     }
-    return await command.run(createContext(streams, output, parsed.values, parsed.positionals, control));
+    const context = createContext(streams, output, parsed.values, parsed.positionals, control);
+    try {
+      return await command.run(context);
+    } finally {
+      await context.close();
+    }
   } catch (error) {
     return output.fail(error);
   }
 }
+
+export {
+  type Connection,
+  connectWithSettings,
+  readSettings,
+  type SettingsSource,
+  whyUnauthenticated,
+  writeNewKeyFile,
+} from "./library.js";

@@ -6,9 +6,8 @@ import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { createFakeTenant, type FakeTenant } from "@xsiam-sdk/testing";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { readSettings } from "../src/index.js";
 import { redactSecret } from "../src/internal/consumer.js";
-import { loadSettings } from "../src/internal/credentials.js";
-import { Output } from "../src/internal/output.js";
 import { bash, envLines, workspace, xsiamKeys } from "./helpers.js";
 
 let tenant: FakeTenant;
@@ -68,16 +67,8 @@ describe("env files round-trip: the tool's reader, util.parseEnv and sh read wha
     const text = readFileSync(join(dir, "child.env"), "utf8");
     expect(text).toContain(`XSIAM_CHILD_TENANT_ID='${child}'`);
     expect(tenant.keys(child)).toHaveLength(1);
-    // The tool's own reader.
-    const output = new Output(
-      { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: {} },
-      { quiet: true },
-    );
-    const settings = await loadSettings(
-      { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: {} },
-      output,
-      { file: join(dir, "child.env") },
-    );
+    // The tool's own reader, as xsiam-mcp uses it.
+    const settings = await readSettings({ env: {}, credentials: join(dir, "child.env") });
     expect(settings.XSIAM_CHILD_TENANT_ID).toBe(child);
     // Node's parser, and a shell that sources the file.
     expect(parseEnv(text).XSIAM_CHILD_TENANT_ID).toBe(child);

@@ -5,3 +5,4 @@ export {
   type RedisScripting,
   XsiamRedisRateLimitError,
 } from "./redis-rate-limiter.js";
+export { tenantRateLimitKey } from "./tenant-key.js";

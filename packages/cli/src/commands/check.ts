@@ -45,11 +45,21 @@ export async function check(context: Context): Promise<number> {
       return EXIT.ok;
     }
     if (error.status !== 401) throw error;
-    const skew = error.serverDate ? Date.now() - error.serverDate.getTime() : 0;
-    const cause =
-      Math.abs(skew) >= 60_000
-        ? `your clock is off by ${minutes(skew)} (the service says ${error.serverDate?.toISOString()}, this machine ${new Date().toISOString()}): advanced keys are refused beyond about five minutes; set the clock right (NTP)`
-        : (error.hint ?? "check the key, its id and its level");
-    throw new CliError(`key ${id} does not authenticate at ${xsiam.baseUrl} (HTTP 401)`, EXIT.auth, cause);
+    throw new CliError(
+      `key ${id} does not authenticate at ${xsiam.baseUrl} (HTTP 401)`,
+      EXIT.auth,
+      whyUnauthenticated(error),
+    );
   }
+}
+
+/**
+ * Why a 401 may have happened: this machine's clock, when it is a minute or more away from the
+ * service's `Date`; else the client's hint.
+ */
+export function whyUnauthenticated(error: XsiamApiError, now: number = Date.now()): string {
+  const skew = error.serverDate ? now - error.serverDate.getTime() : 0;
+  return Math.abs(skew) >= 60_000
+    ? `your clock is off by ${minutes(skew)} (the service says ${error.serverDate?.toISOString()}, this machine ${new Date(now).toISOString()}): advanced keys are refused beyond about five minutes; set the clock right (NTP)`
+    : (error.hint ?? "check the key, its id and its level");
 }

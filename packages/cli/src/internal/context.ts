@@ -1,5 +1,5 @@
 import { type ApiKeyInfo, escapeText, type XsiamClient, type XsiamClientSettings } from "@xsiam-sdk/client";
-import { clientFrom, loadSettings } from "./credentials.js";
+import { type Connection, connect, loadSettings } from "./credentials.js";
 import { CliError } from "./errors.js";
 import type { Output, Streams } from "./output.js";
 import { shellWord } from "./shell.js";
@@ -32,6 +32,8 @@ export interface Context {
   client(): Promise<XsiamClient>;
   /** The id of the key the tool authenticates with. */
   ownKeyId(): Promise<number | undefined>;
+  /** Closes what the client holds open (a Redis connection); the bin's run calls it at the end. */
+  close(): Promise<void>;
 }
 
 /** What the bin gives a run: a signal for Ctrl-C and SIGTERM, and where to keep the note for a hard stop. */
@@ -70,7 +72,7 @@ export function createContext(
   control: RunControl = {},
 ): Context {
   let settings: Promise<Record<string, string | undefined>> | undefined;
-  let client: Promise<XsiamClient> | undefined;
+  let connection: Promise<Connection> | undefined;
   const credentials = values.credentials as string | undefined;
   const load = () =>
     (settings ??= loadSettings(streams, output, {
@@ -92,10 +94,16 @@ export function createContext(
     positionals,
     json: values.json === true || !output.stdoutIsTerminal,
     settings: load,
-    client: () =>
-      (client ??= load().then((loaded) =>
-        clientFrom(loaded, values.verbose === true ? verboseHooks(output) : {}),
-      )),
+    client: async () => {
+      connection ??= load().then((loaded) =>
+        connect(loaded, values.verbose === true ? verboseHooks(output) : {}, (text) => output.warn(text)),
+      );
+      return (await connection).client;
+    },
+    close: async () => {
+      const opened = await connection?.catch(() => undefined);
+      await opened?.close();
+    },
     ownKeyId: async () => {
       const id = (await load()).XSIAM_API_KEY_ID?.trim();
       return id && /^[1-9][0-9]*$/.test(id) ? Number(id) : undefined;

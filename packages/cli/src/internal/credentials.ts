@@ -1,6 +1,11 @@
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
-import { createXsiamClientFromEnv, type XsiamClient, type XsiamClientSettings } from "@xsiam-sdk/client";
+import {
+  createXsiamClientFromEnv,
+  type XsiamClient,
+  type XsiamClientSettings,
+  XsiamValidationError,
+} from "@xsiam-sdk/client";
 import { CliError, EXIT, pathShown } from "./errors.js";
 import type { Output, Streams } from "./output.js";
 import { shellWord } from "./shell.js";
@@ -40,6 +45,7 @@ const VARIABLES = [
   "XSIAM_SECURITY_LEVEL",
   "XSIAM_CHILD_TENANT_ID",
   "XSIAM_SETTLE_MS",
+  "XSIAM_REDIS_URL",
 ] as const;
 
 /** Everything standard input holds, as text. */
@@ -57,7 +63,7 @@ export interface CredentialOptions {
 }
 
 /** The text of a credentials file, with a warning when others than its owner can read it. */
-function readCredentials(path: string, output: Output): string {
+function readCredentials(path: string, output: Pick<Output, "warn">): string {
   let descriptor: number;
   try {
     descriptor = openSync(path, "r");
@@ -83,8 +89,8 @@ function readCredentials(path: string, output: Output): string {
 
 /** The XSIAM_* settings, from the environment, overridden by `--credentials` and `--api-key-stdin`. */
 export async function loadSettings(
-  streams: Streams,
-  output: Output,
+  streams: Pick<Streams, "env" | "stdin">,
+  output: Pick<Output, "warn">,
   { file, apiKeyStdin }: CredentialOptions,
 ): Promise<Record<string, string | undefined>> {
   const settings: Record<string, string | undefined> = {};
@@ -167,4 +173,45 @@ export function clientFrom(
     );
   }
   return createXsiamClientFromEnv(settings, { ...options, settleMs: Number(settle) });
+}
+
+/** A client, and what to close when the run is over (the Redis connection of a shared limit). */
+export interface Connection {
+  readonly client: XsiamClient;
+  /** Closes the Redis connection, if any; calls still waiting for their slot are rejected. */
+  close(): Promise<void>;
+}
+
+/**
+ * `clientFrom`, with the tenant's limit shared through Redis when XSIAM_REDIS_URL is set: on the
+ * key `tenantRateLimitKey(baseUrl)` of @xsiam-sdk/rate-limit-redis, which every process that calls
+ * the same tenant derives the same way. `warn` is told when Redis fails and the limit goes on in
+ * this process alone, and when Redis answers again.
+ */
+export async function connect(
+  settings: Record<string, string | undefined>,
+  options: Parameters<typeof clientFrom>[1] = {},
+  warn: (text: string) => void = () => undefined,
+): Promise<Connection> {
+  const client = clientFrom(settings, options);
+  const url = settings.XSIAM_REDIS_URL?.trim();
+  if (!url) return { client, close: async () => undefined };
+  const { createRedisRateLimiter, tenantRateLimitKey } = await import("@xsiam-sdk/rate-limit-redis");
+  let rateLimit: ReturnType<typeof createRedisRateLimiter>;
+  try {
+    rateLimit = createRedisRateLimiter({
+      url,
+      key: tenantRateLimitKey(client.baseUrl),
+      logger: { warn: (message: string) => warn(message.replace(/^@xsiam-sdk\/rate-limit-redis: /, "")) },
+    });
+  } catch (error) {
+    if (!(error instanceof XsiamValidationError)) throw error;
+    // The value is never shown: a Redis URL may hold a password.
+    throw new CliError(
+      `XSIAM_REDIS_URL ${error.reason}`,
+      EXIT.usage,
+      "redis://[:password@]host[:port] or rediss://…; unset it to keep the limit in this process",
+    );
+  }
+  return { client: clientFrom(settings, { ...options, rateLimit }), close: () => rateLimit.close() };
 }

@@ -271,6 +271,7 @@ export function keyText(
   key: GeneratedApiKey,
   securityLevel: string,
   connection: Readonly<Record<string, string>>,
+  from = "xsiam-keys",
 ): string {
   if (format === "raw") return `${key.key}\n`;
   if (format === "json") {
@@ -285,12 +286,12 @@ export function keyText(
       XSIAM_API_KEY: key.key,
       XSIAM_SECURITY_LEVEL: securityLevel,
     },
-    `API key ${key.id} (${securityLevel}), from xsiam-keys on ${new Date().toISOString()}. Keep this file secret.`,
+    `API key ${key.id} (${securityLevel}), from ${from} on ${new Date().toISOString()}. Keep this file secret.`,
   );
 }
 
 /** Throws unless `written` reads back, in `format`, as key `key`. */
-function readsBackAs(format: KeyFormat, key: GeneratedApiKey): (written: string) => void {
+export function readsBackAs(format: KeyFormat, key: GeneratedApiKey): (written: string) => void {
   return (written) => {
     let ok: boolean;
     if (format === "raw") ok = written === `${key.key}\n`;

@@ -21,6 +21,9 @@ Credentials (never from a flag, which would show in ps and shell history):
   XSIAM_SETTLE_MS: after a generate failed without knowing whether the service minted the key
   (a timeout, a lost connection, a 502/503/504), how long to keep looking for it before retrying;
   180000 (3 minutes) by default.
+  XSIAM_REDIS_URL (redis:// or rediss://): share the tenant's limit of 10 requests per second
+  with every other process that calls it (xsiam-keys, xsiam-mcp, your code) through Redis, on
+  the key xsiam:rate:<host of XSIAM_BASE_URL>; warns and goes on alone when Redis is down.
   Not --env-file: that is Node.js's own option, which Node 20 looks for itself before the tool
   starts (it exits 9 when the file is missing; some versions load the file into the process).
 

@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+// xsiam-mcp: the MCP server over stdio. stdout carries the protocol and nothing else; the log goes
+// to stderr, which MCP clients show as the server's log. `--version` and `--help` answer before
+// anything else is loaded.
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+
+const HELP = `xsiam-mcp: a Model Context Protocol server (stdio) for the API keys of a Cortex XSIAM tenant
+
+Usage: xsiam-mcp [--credentials FILE] [--allow-write --key-dir DIR]
+
+Read-only by default. The model can list keys (list_api_keys), check the server's own
+key (check_credentials) and audit keys (audit_api_keys). With --allow-write --key-dir DIR
+it can also generate keys and rotate them (each new key goes to a new file of mode 600 in
+DIR, named by the server; the key is never shown to the model) and delete keys (it must
+repeat the ids as confirm_ids; where the MCP client supports elicitation, you confirm each
+delete; the server's own key is never deleted). Use write mode with clients that support
+elicitation.
+
+Credentials, as xsiam-keys takes them (never from the model, never from a flag):
+  XSIAM_BASE_URL or XSIAM_FQDN, XSIAM_API_KEY, XSIAM_API_KEY_ID, and optionally
+  XSIAM_SECURITY_LEVEL and XSIAM_CHILD_TENANT_ID: from the environment, or from
+  --credentials FILE (NAME=value lines, e.g. a file from xsiam-keys generate --out).
+  XSIAM_REDIS_URL: share the tenant's limit of 10 requests per second with every other
+  process that calls it (xsiam-keys, other servers), on the Redis key
+  xsiam:rate:<host of the base URL>.
+  XSIAM_SETTLE_MS: how long a generate that failed without knowing looks for its key.
+
+Options:
+  --credentials FILE   read XSIAM_* settings from FILE (mode 600)
+  --allow-write        list the tools that generate, rotate and delete keys
+  --key-dir DIR        where new keys are written (needed with --allow-write); a folder
+                       of yours that others cannot write to
+  -h, --help           this help
+  -V, --version        the version
+
+Examples:
+  xsiam-mcp --credentials ~/.config/xsiam/reader.env
+  xsiam-mcp --credentials ~/.config/xsiam/admin.env --allow-write --key-dir ~/xsiam-keys
+
+In an MCP client's configuration (Claude Desktop, Cursor, VS Code):
+  { "mcpServers": { "xsiam-keys": { "command": "npx",
+      "args": ["-y", "@xsiam-sdk/mcp", "--credentials", "/home/me/.config/xsiam/reader.env"] } } }
+`;
+
+const say = (text: string) => {
+  try {
+    process.stderr.write(`xsiam-mcp: ${text}\n`);
+  } catch {
+    // Nobody to tell.
+  }
+};
+
+/** A failure before the server starts: said on stderr (with what to do), exit 1. */
+class StartError extends Error {
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.hint = hint;
+  }
+}
+
+/** An option as typed, for a message: only a plain option name is echoed (it may be a pasted key). */
+const shown = (arg: string) => {
+  const name = arg.split("=")[0] ?? arg;
+  return /^--?[a-z][a-z-]{0,30}$/i.test(name) ? name : `an argument of ${arg.length} characters`;
+};
+
+function options(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: {
+        credentials: { type: "string" },
+        "allow-write": { type: "boolean" },
+        "key-dir": { type: "string" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "V" },
+      },
+      allowPositionals: false,
+      strict: true,
+    }).values;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const arg = args.find(
+      (value) =>
+        value.startsWith("-") &&
+        !/^--(credentials|key-dir|allow-write|help|version)(=|$)|^-[hV]$/.test(value),
+    );
+    if (/^--?(api[-_]?key|key|secret|token)(=|$)/i.test(arg ?? "")) {
+      throw new StartError(
+        "a key is never taken from a flag: it would show in ps and in the MCP client's configuration",
+        "set XSIAM_API_KEY in the server's environment, or use --credentials FILE",
+      );
+    }
+    if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
+      throw new StartError("xsiam-mcp takes no arguments besides its options", "xsiam-mcp --help");
+    }
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && arg !== undefined) {
+      throw new StartError(`unknown option ${shown(arg)}`, "xsiam-mcp --help");
+    }
+    throw new StartError(
+      `${(error as Error).message.replace(/^Option '(-\w, )?(--[\w-]+)[^']*' argument missing$/, "$2 needs a value")}`,
+      "xsiam-mcp --help",
+    );
+  }
+}
+
+/**
+ * The key folder, as an absolute path: a folder of the user's that others cannot write to (they
+ * could otherwise put a file or a link where the next key goes, or remove a key file).
+ */
+function keyDirOf(path: string): string {
+  let real: string;
+  try {
+    real = realpathSync(resolve(path));
+  } catch (error) {
+    throw new StartError(
+      `--key-dir: the folder cannot be used (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      "create it first: mkdir -m 700 DIR",
+    );
+  }
+  const stats = statSync(real);
+  if (!stats.isDirectory()) throw new StartError("--key-dir must be a folder");
+  if ((stats.mode & 0o022) !== 0) {
+    throw new StartError(
+      `--key-dir can be written by ${(stats.mode & 0o002) !== 0 ? "every user" : "its group"} (mode ${(stats.mode & 0o777).toString(8)}), who could take or swap the keys written there`,
+      "chmod 700 the folder, or use another",
+    );
+  }
+  if (typeof process.getuid === "function" && stats.uid !== process.getuid()) {
+    throw new StartError("--key-dir belongs to another user", "use a folder of your own");
+  }
+  return real;
+}
+
+async function start(args: readonly string[]): Promise<void> {
+  const values = options(args);
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (values.version) {
+    const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    process.stdout.write(`${version}\n`);
+    return;
+  }
+  if (values["allow-write"] && values["key-dir"] === undefined) {
+    throw new StartError(
+      "--allow-write needs --key-dir DIR: the folder new keys are written to",
+      "xsiam-mcp --allow-write --key-dir ~/xsiam-keys",
+    );
+  }
+  if (!values["allow-write"] && values["key-dir"] !== undefined) {
+    throw new StartError(
+      "--key-dir is for write mode: add --allow-write to let the model generate, rotate and delete keys",
+    );
+  }
+  const keyDir = values["key-dir"] === undefined ? undefined : keyDirOf(values["key-dir"]);
+  const [{ connectWithSettings, readSettings }, { StdioServerTransport }, { createXsiamMcpServer }] =
+    await Promise.all([
+      import("@xsiam-sdk/cli"),
+      import("@modelcontextprotocol/sdk/server/stdio.js"),
+      import("./index.js"),
+    ]);
+  const settings = await readSettings({ env: process.env, credentials: values.credentials, warn: say });
+  const connection = await connectWithSettings(settings, say);
+  const { client } = connection;
+  const ownKeyId = Number(settings.XSIAM_API_KEY_ID?.trim());
+  const child = settings.XSIAM_CHILD_TENANT_ID;
+  const stopping = new AbortController();
+  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  const server = createXsiamMcpServer({
+    client,
+    ownKeyId,
+    keyDir,
+    connection: { XSIAM_BASE_URL: client.baseUrl, ...(child ? { XSIAM_CHILD_TENANT_ID: child } : {}) },
+    signal: stopping.signal,
+    log: say,
+    version,
+  });
+
+  let closing: Promise<void> | undefined;
+  const stop = (why: string, code: number) =>
+    (closing ??= (async () => {
+      stopping.abort(new Error(`the server is stopping (${why})`));
+      // A call in progress finishes or undoes its step (a rotation deletes its new key, a generate
+      // waits for the key it sent for, then deletes it) before the server goes.
+      await server.idle();
+      await server.close().catch(() => undefined);
+      await connection.close().catch(() => undefined);
+      process.exit(code);
+    })());
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const) {
+    process.on(signal, () => {
+      if (closing) {
+        say(`${signal} again: stopping at once`);
+        process.exit(code);
+      }
+      say(`${signal}: stopping once the calls in progress are finished or undone`);
+      void stop(signal, code);
+    });
+  }
+  const transport = new StdioServerTransport();
+  transport.onclose = () => void stop("the client closed the connection", 0);
+  process.stdin.on("end", () => void stop("the client closed the connection", 0));
+  await server.connect(transport);
+  say(
+    `serving ${client.baseUrl}${child ? " (a child tenant)" : ""} with key ${ownKeyId}; ${
+      keyDir === undefined ? "read-only" : `write mode: new keys go to ${keyDir}`
+    }`,
+  );
+}
+
+try {
+  await start(process.argv.slice(2));
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = (error as { hint?: unknown }).hint;
+  say(`${message}${typeof hint === "string" ? `\n  ${hint}` : ""}`);
+  process.exit(1);
+}

@@ -1,0 +1,1 @@
+export { createXsiamMcpServer, type XsiamMcpServer, type XsiamMcpServerOptions } from "./server.js";
