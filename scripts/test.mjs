@@ -26,6 +26,7 @@ const LONGEST_FIRST = [
   "@xsiam-sdk/client",
   "@xsiam-sdk/release",
   "@xsiam-sdk/cli",
+  "@xsiam-sdk/mcp",
   "@xsiam-sdk/spec",
   "@xsiam-sdk/testing",
   "@xsiam-sdk/rate-limit-redis",
