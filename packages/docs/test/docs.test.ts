@@ -113,6 +113,23 @@ test("the command line section is xsiam-keys --help's commands and exit codes, r
   expect(text).not.toContain("xsiam-keys --help -->");
 });
 
+test("the AI assistants section names the MCP server, its package and every tool of each mode", async () => {
+  await page.getByRole("heading", { name: "AI assistants (MCP)" }).waitFor();
+  const text = await visibleText();
+  expect(text).toContain("npm package @xsiam-sdk/mcp");
+  for (const tool of [
+    "list_api_keys",
+    "check_credentials",
+    "audit_api_keys",
+    "generate_api_key",
+    "rotate_api_key",
+    "delete_api_keys",
+  ]) {
+    expect(text).toContain(tool);
+  }
+  expect(text).toContain("--allow-write --key-dir DIR");
+});
+
 describe.each([
   {
     operation: "Generate an API key",

@@ -6,7 +6,12 @@ import { createXsiamClient, XsiamAbortError, XsiamValidationError } from "@xsiam
 import { type RedisServer, startLimitedServer, startRedis } from "@xsiam-sdk/test-support";
 import { createClient } from "redis";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { createRedisRateLimiter, type RedisRateLimiter, XsiamRedisRateLimitError } from "../src/index.js";
+import {
+  createRedisRateLimiter,
+  type RedisRateLimiter,
+  tenantRateLimitKey,
+  XsiamRedisRateLimitError,
+} from "../src/index.js";
 import { busiestWindow, runWorker } from "./fleet.js";
 
 let redis: RedisServer;
@@ -480,6 +485,7 @@ test.each([
 test.each([
   [0, "node-redis, from a URL"],
   [1, "ioredis, through the two-function adapter"],
+  [2, "the key xsiam-keys and xsiam-mcp derive, from tenantRateLimitKey"],
 ])("the README's example %i runs as written (%s)", async (index) => {
   const { readFileSync, writeFileSync, rmSync } = await import("node:fs");
   const { execFile } = await import("node:child_process");
@@ -487,7 +493,7 @@ test.each([
   const { createFakeTenant } = await import("@xsiam-sdk/testing");
   const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
   const examples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? "");
-  expect(examples).toHaveLength(2);
+  expect(examples).toHaveLength(3);
   const example = examples[index] ?? "";
   const file = new URL(`./readme-example-${index}.generated.mjs`, import.meta.url);
   const script = example
@@ -497,7 +503,11 @@ test.each([
       "console.log((await xsiam.apiKeys.list()).length);\nawait rateLimit.close();",
     )
     // Without the fallback, that call succeeds only if the example's client really ran the script at Redis.
-    .replace('key: "xsiam:rate:mytenant",', 'key: "xsiam:rate:mytenant", onRedisFailure: "fail",');
+    .replace('key: "xsiam:rate:mytenant",', 'key: "xsiam:rate:mytenant", onRedisFailure: "fail",')
+    .replace(
+      "key: tenantRateLimitKey(baseUrl),",
+      'key: tenantRateLimitKey(baseUrl), onRedisFailure: "fail",',
+    );
   expect(script).toContain("apiKeys.list()");
   expect(script).toContain('onRedisFailure: "fail"');
   writeFileSync(file, script);
@@ -507,6 +517,7 @@ test.each([
       env: {
         PATH: process.env.PATH ?? "",
         REDIS_URL: redis.url,
+        XSIAM_REDIS_URL: redis.url,
         XSIAM_BASE_URL: tenant.baseUrl,
         XSIAM_API_KEY: tenant.rootKey.key,
         XSIAM_API_KEY_ID: String(tenant.rootKey.id),
@@ -517,4 +528,18 @@ test.each([
     rmSync(file, { force: true });
     await tenant.close();
   }
+});
+
+test.each([
+  ["https://api-Acme.xdr.us.paloaltonetworks.com", "xsiam:rate:api-acme.xdr.us.paloaltonetworks.com"],
+  ["https://api-acme.xdr.us.paloaltonetworks.com:443/", "xsiam:rate:api-acme.xdr.us.paloaltonetworks.com"],
+  ["http://127.0.0.1:4010", "xsiam:rate:127.0.0.1:4010"],
+])("tenantRateLimitKey(%s) is %s: one key per tenant host", (baseUrl, key) => {
+  expect(tenantRateLimitKey(baseUrl)).toBe(key);
+});
+
+test("tenantRateLimitKey refuses what is not a URL", () => {
+  expect(() => tenantRateLimitKey("api-acme.xdr.us.paloaltonetworks.com")).toThrow(
+    expect.objectContaining({ field: "baseUrl" }),
+  );
 });

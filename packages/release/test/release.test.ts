@@ -1,7 +1,8 @@
 // The release flow, for real: changesets versions the packages together, `pnpm release` gates on
 // build, lint and typecheck and publishes them to a Verdaccio registry on 127.0.0.1, then a project
 // outside the workspace installs @xsiam-sdk/client with plain npm and uses it from ESM, CommonJS
-// and TypeScript (node16 and bundler resolution).
+// and TypeScript (node16 and bundler resolution), and starts the bins: xsiam-keys, the fake tenant,
+// and the MCP server with `npx xsiam-mcp`.
 //
 // Versioning and publishing run on two copies of the repository. The publish copy starts from the
 // repository's turbo cache, which `pnpm test` filled with every build, lint and typecheck before
@@ -140,7 +141,7 @@ describe.sequential("release round trip", () => {
     expect(stdout + stderr).toContain("packages published successfully");
     const gate = /Cached:\s+(\d+) cached, (\d+) total/.exec(stdout);
     restored = gate ? `${gate[1]} of ${gate[2]}` : "unknown";
-    for (const name of ["auth", "client", "testing", "cli", "rate-limit-redis"]) {
+    for (const name of ["auth", "client", "testing", "cli", "rate-limit-redis", "mcp"]) {
       const packument = (await (await fetch(`${registry.url}@xsiam-sdk%2f${name}`)).json()) as {
         "dist-tags": Record<string, string>;
       };
@@ -162,6 +163,7 @@ describe.sequential("release round trip", () => {
           `@xsiam-sdk/client@${version}`,
           `@xsiam-sdk/testing@${version}`,
           `@xsiam-sdk/cli@${version}`,
+          `@xsiam-sdk/mcp@${version}`,
         ],
         {
           cwd: consumer,
@@ -187,6 +189,13 @@ describe.sequential("release round trip", () => {
     expect(help.stdout).toContain("Usage: xsiam-fake-tenant [options]");
     const cli = await run("npx", ["--no-install", "xsiam-keys", "--version"], { cwd: consumer });
     expect(cli.stdout).toBe(`${version}\n`);
+    // The MCP server, started as a client's configuration starts it (npx xsiam-mcp), over stdio.
+    const { stdout: mcp } = await run(process.execPath, [join(consumer, "src", "mcp.mjs")], { cwd: consumer });
+    expect(JSON.parse(mcp)).toEqual({
+      version,
+      tools: ["audit_api_keys", "check_credentials", "list_api_keys"],
+      listed: [1],
+    });
   }, 60_000);
 
   test.each([
