@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 // xsiam-mcp, driven as an MCP client drives it: the built bin over stdio, with the official SDK's
 // client, against the fake tenant. Every byte the server writes is kept and searched for keys.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { auditApiKeys, createXsiamClientFromEnv } from "@xsiam-sdk/client";
@@ -236,6 +236,13 @@ describe("write mode (--allow-write --key-dir)", () => {
   afterAll(async () => {
     await session?.close();
     await tenant?.close();
+    // The session's requests and results, for reading (the closing note of #23 quotes it); the
+    // tests above searched every byte of it for keys.
+    mkdirSync(new URL("../test-results/", import.meta.url), { recursive: true });
+    writeFileSync(
+      new URL("../test-results/write-session.json", import.meta.url),
+      `${JSON.stringify(session?.transport.transcript ?? [], null, 2)}\n`,
+    );
   });
 
   test("lists the write tools too, with their annotations", async () => {

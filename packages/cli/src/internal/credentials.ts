@@ -116,6 +116,9 @@ export async function loadSettings(
   return settings;
 }
 
+/** The end of the missing-credentials hint that only xsiam-keys, which has --api-key-stdin, gives. */
+export const STDIN_HINT = "; the key can also come from a pipe with --api-key-stdin";
+
 const given = (value: string | undefined) => value !== undefined && value.trim() !== "";
 
 /**
@@ -134,7 +137,7 @@ function checkCredentials(settings: Record<string, string | undefined>): void {
     throw new CliError(
       `missing ${missing.length === 1 ? "credential" : "credentials"}: ${missing.join(", ")}`,
       EXIT.usage,
-      "set them in the environment; or put them, one NAME=value per line, in a file of mode 600 given with --credentials FILE; the key can also come from a pipe with --api-key-stdin",
+      `set them in the environment; or put them, one NAME=value per line, in a file of mode 600 given with --credentials FILE${STDIN_HINT}`,
     );
   }
   const id = (settings.XSIAM_API_KEY_ID ?? "").trim();
