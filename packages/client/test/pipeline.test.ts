@@ -32,15 +32,16 @@ function build(): { status: Record<string, string>; output: string } {
   return { status, output };
 }
 
-// The tasks the spec feeds; every other build task must not care about a spec edit. The CLI's
-// and the Redis limiter's declarations are built against the client's types, so they are rebuilt
-// after the client; the fake tenant (testing) and auth are not.
+// The tasks the spec feeds; every other build task must not care about a spec edit. The CLI's,
+// the Redis limiter's and the MCP server's declarations are built against the client's types, so
+// they are rebuilt after the client; the fake tenant (testing) and auth are not.
 const specTasks = [
   "@xsiam-sdk/spec:lint:spec",
   "@xsiam-sdk/client:generate",
   "@xsiam-sdk/client:build",
   "@xsiam-sdk/cli:build",
   "@xsiam-sdk/docs:build",
+  "@xsiam-sdk/mcp:build",
   "@xsiam-sdk/rate-limit-redis:build",
 ];
 const states = (status: Record<string, string>) => new Set(Object.values(status));

@@ -190,7 +190,9 @@ describe.sequential("release round trip", () => {
     const cli = await run("npx", ["--no-install", "xsiam-keys", "--version"], { cwd: consumer });
     expect(cli.stdout).toBe(`${version}\n`);
     // The MCP server, started as a client's configuration starts it (npx xsiam-mcp), over stdio.
-    const { stdout: mcp } = await run(process.execPath, [join(consumer, "src", "mcp.mjs")], { cwd: consumer });
+    const { stdout: mcp } = await run(process.execPath, [join(consumer, "src", "mcp.mjs")], {
+      cwd: consumer,
+    });
     expect(JSON.parse(mcp)).toEqual({
       version,
       tools: ["audit_api_keys", "check_credentials", "list_api_keys"],
