@@ -8,6 +8,13 @@
 // key deleted), says what was done, and exits with 128 + the signal's number (130, 143, 129). A
 // second one is the user insisting: the tool says what is left to clean up and exits at once.
 import { readFileSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
+
+// Node's fetch parses HTTP with a WebAssembly module (undici's llhttp). V8 compiles it a second
+// time, in its optimising tier, on a background thread, and Node waits for that compile before the
+// process exits: about 170 ms after every command on a 2-core machine, more than the command
+// itself. A tool that makes a few requests gains nothing from the optimised code: keep the baseline.
+setFlagsFromString("--liftoff-only");
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {

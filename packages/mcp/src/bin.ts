@@ -5,6 +5,11 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { setFlagsFromString } from "node:v8";
+
+// As in xsiam-keys: no background re-compile of undici's WebAssembly HTTP parser, which Node waits
+// for at exit (about 170 ms); a server that makes a request now and then gains nothing from it.
+setFlagsFromString("--liftoff-only");
 
 const HELP = `xsiam-mcp: a Model Context Protocol server (stdio) for the API keys of a Cortex XSIAM tenant
 
