@@ -125,7 +125,6 @@ export function registerWriteTools(
       guarded(async () => {
         checkKeyDir();
         const securityLevel = input.security_level ?? "advanced";
-        const callSignalNow = callSignal(extra.signal, signal);
         const key = await client.apiKeys.generate(
           {
             roles: input.roles,
@@ -135,7 +134,7 @@ export function registerWriteTools(
             }),
             ...(input.comment !== undefined && { comment: input.comment }),
           },
-          { signal: callSignalNow },
+          { signal: callSignal(extra.signal, signal) },
         );
         const file = await store(key, securityLevel);
         log(`generate_api_key: key ${key.id} written to ${escapeText(file)}`);
@@ -200,7 +199,8 @@ export function registerWriteTools(
             };
           },
         });
-        const path = file as unknown as string;
+        // rotate() resolves only after the hand-over, which names the file.
+        const path = file ?? "";
         log(
           `rotate_api_key: key ${result.oldId} → key ${result.newId}, written to ${escapeText(path)}; key ${result.oldId} kept`,
         );
@@ -281,7 +281,9 @@ export function registerWriteTools(
           );
         }
         let confirmedBy: "person" | "confirm_ids" = "confirm_ids";
-        if (server.server.getClientCapabilities()?.elicitation) {
+        // Form elicitation: declared as `form`, or as an empty `elicitation` (before modes existed).
+        const elicitation = server.server.getClientCapabilities()?.elicitation;
+        if (elicitation && (elicitation.form !== undefined || elicitation.url === undefined)) {
           const answer = await server.server.elicitInput(
             {
               message: `Delete ${ids.length === 1 ? "this API key" : `these ${ids.length} API keys`} at ${client.baseUrl}, for good?\n${wouldDelete

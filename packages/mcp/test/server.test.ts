@@ -360,6 +360,64 @@ describe("write mode (--allow-write --key-dir)", () => {
     expectNoSecret(session, secrets);
   });
 
+  test.each([
+    ["list_api_keys", "list", () => ({})],
+    ["audit_api_keys", "list", () => ({})],
+    ["check_credentials", "list", () => ({})],
+    ["generate_api_key", "generate", () => ({ roles: ["Viewer"], expires_in_days: 1 })],
+    [
+      "rotate_api_key",
+      "list",
+      () => ({ id: tenant.addKey({ roles: ["Viewer"], expiration: Date.now() + DAY }).id }),
+    ],
+    [
+      "delete_api_keys",
+      "list",
+      () => {
+        const id = tenant.addKey({ roles: ["Viewer"] }).id;
+        return { ids: [id], confirm_ids: [id] };
+      },
+    ],
+  ] as const)(
+    "%s: a 401 and a 403 are tool errors with the status; a 429 is retried",
+    async (tool, operation, args) => {
+      const before = tenant.keys().length;
+      for (const status of [401, 403] as const) {
+        tenant.faults.inject(operation, { kind: "refuse", status });
+        const refused = await session.call(tool, args());
+        if (tool === "check_credentials" && status === 403) {
+          // The service checks the signature before the permission: the key authenticated.
+          expect(refused.structuredContent).toMatchObject({ authenticated: true, key: null });
+          continue;
+        }
+        expect(refused.isError, `${tool} ${status}`).toBe(true);
+        expect(jsonOf(refused).error).toMatchObject({ status });
+      }
+      tenant.faults.inject(operation, { kind: "refuse", status: 429 });
+      const retried = await session.call(tool, args());
+      expect(retried.isError, textOf(retried)).toBeFalsy();
+      for (const file of filesInDir())
+        secrets.push(parseEnv(readFileSync(file, "utf8")).XSIAM_API_KEY as string);
+      // Refusals leave no key behind: only the keys the args made, and the one the 429's retry made.
+      expect(tenant.keys().length).toBeLessThanOrEqual(before + 4);
+      expectNoSecret(session, secrets);
+    },
+  );
+
+  test("rotate_api_key with the connection lost after the new key was minted: one new key, in its file, checked", async () => {
+    const old = tenant.addKey({ roles: ["Viewer"], expiration: Date.now() + 5 * DAY });
+    secrets.push(old.key);
+    const before = tenant.keys().length;
+    tenant.faults.inject("generate", { kind: "drop-after" });
+    const result = await session.call("rotate_api_key", { id: old.id });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const { newId, file } = result.structuredContent as { newId: number; file: string };
+    expect(tenant.keys()).toHaveLength(before + 1);
+    expect(parseEnv(readFileSync(file, "utf8")).XSIAM_API_KEY_ID).toBe(String(newId));
+    secrets.push(parseEnv(readFileSync(file, "utf8")).XSIAM_API_KEY as string);
+    expectNoSecret(session, secrets);
+  });
+
   test("delete_api_keys: refused without confirm_ids (listing what it would delete), refused for the server's own key, done with them", async () => {
     const doomed = tenant.addKey({ roles: ["Viewer"], comment: HOSTILE });
     const unconfirmed = await session.call("delete_api_keys", { ids: [doomed.id] });

@@ -108,6 +108,13 @@ function errorFields(error: unknown): Record<string, unknown> {
           ? value.map((item) => (typeof item === "string" ? escapeText(item) : item))
           : value;
   }
+  // A rotation's or a generate's failure keeps the service's answer as its cause.
+  const cause = (error as { cause?: unknown }).cause;
+  if (fields.status === undefined && cause instanceof XsiamError) {
+    const { status, errCode } = errorFields(cause);
+    if (status !== undefined) fields.status = status;
+    if (errCode !== undefined) fields.errCode = errCode;
+  }
   return fields;
 }
 
