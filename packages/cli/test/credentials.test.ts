@@ -40,6 +40,43 @@ describe("--credentials", () => {
     expect((await run("check")).stderr).not.toContain("warning");
   });
 
+  test("a file that names the tenant and a key replaces the environment's, not mixes with it", async () => {
+    // An XSIAM_FQDN, a child tenant and a key of another tenant in the environment: the file's
+    // XSIAM_BASE_URL and key are used alone (before, FQDN and BASE_URL clashed, and the child tenant
+    // was sent with the file's key).
+    const settings = await readSettings({
+      env: {
+        XSIAM_FQDN: "other.xdr.us.paloaltonetworks.com",
+        XSIAM_CHILD_TENANT_ID: "someone-else",
+        XSIAM_API_KEY_ID: "77",
+        XSIAM_API_KEY: "not-this-one",
+        XSIAM_SECURITY_LEVEL: "standard",
+      },
+      credentials: join(dir, "admin.env"),
+    });
+    expect(settings).toMatchObject({
+      XSIAM_BASE_URL: tenant.baseUrl,
+      XSIAM_API_KEY_ID: String(tenant.rootKey.id),
+      XSIAM_SECURITY_LEVEL: tenant.rootKey.securityLevel,
+    });
+    for (const name of ["XSIAM_FQDN", "XSIAM_CHILD_TENANT_ID"]) expect(settings[name]).toBeUndefined();
+    const { code } = await xsiamKeys(["--credentials", "admin.env", "check"], {
+      cwd: dir,
+      env: { XSIAM_FQDN: "other.xdr.us.paloaltonetworks.com", XSIAM_CHILD_TENANT_ID: "someone-else" },
+    });
+    expect(code).toBe(0);
+    // A file with the key alone still takes the tenant and the id from the environment.
+    writeFileSync(join(dir, "key-only.env"), `XSIAM_API_KEY=${tenant.rootKey.key}\n`, { mode: 0o600 });
+    const keyOnly = await readSettings({
+      env: { XSIAM_BASE_URL: tenant.baseUrl, XSIAM_API_KEY_ID: String(tenant.rootKey.id) },
+      credentials: join(dir, "key-only.env"),
+    });
+    expect(keyOnly).toMatchObject({
+      XSIAM_BASE_URL: tenant.baseUrl,
+      XSIAM_API_KEY_ID: String(tenant.rootKey.id),
+    });
+  });
+
   test("a missing file is the tool's error (exit 1), naming the option", async () => {
     const { code, stderr } = await xsiamKeys(["--credentials", "nope.env", "check"], { cwd: dir });
     expect(code).toBe(1);

@@ -2,10 +2,12 @@
 // xsiam-mcp: the MCP server over stdio. stdout carries the protocol and nothing else; the log goes
 // to stderr, which MCP clients show as the server's log. `--version` and `--help` answer before
 // anything else is loaded.
-import { readFileSync, realpathSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
+import { checkedKeyDir } from "./internal/key-dir.js";
 
 // As in xsiam-keys: no background re-compile of undici's WebAssembly HTTP parser, which Node waits
 // for at exit (about 170 ms); a server that makes a request now and then gains nothing from it.
@@ -48,6 +50,15 @@ In an MCP client's configuration (Claude Desktop, Cursor, VS Code):
   { "mcpServers": { "xsiam-keys": { "command": "npx",
       "args": ["-y", "@xsiam-sdk/mcp", "--credentials", "/home/me/.config/xsiam/reader.env"] } } }
 `;
+
+/** The host of a Redis URL, for the log: never the URL, which may hold a password. */
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).host || "an unnamed host";
+  } catch {
+    return "an unparsable URL";
+  }
+};
 
 const say = (text: string) => {
   try {
@@ -113,32 +124,11 @@ function options(args: readonly string[]) {
 }
 
 /**
- * The key folder, as an absolute path: a folder of the user's that others cannot write to (they
- * could otherwise put a file or a link where the next key goes, or remove a key file).
+ * A path from the command line or an MCP client's configuration, where no shell expanded `~`
+ * (JSON `args`): `~` and `~/…` are the home folder, as a shell would have made them.
  */
-function keyDirOf(path: string): string {
-  let real: string;
-  try {
-    real = realpathSync(resolve(path));
-  } catch (error) {
-    throw new StartError(
-      `--key-dir: the folder cannot be used (${(error as NodeJS.ErrnoException).code ?? "error"})`,
-      "create it first: mkdir -m 700 DIR",
-    );
-  }
-  const stats = statSync(real);
-  if (!stats.isDirectory()) throw new StartError("--key-dir must be a folder");
-  if ((stats.mode & 0o022) !== 0) {
-    throw new StartError(
-      `--key-dir can be written by ${(stats.mode & 0o002) !== 0 ? "every user" : "its group"} (mode ${(stats.mode & 0o777).toString(8)}), who could take or swap the keys written there`,
-      "chmod 700 the folder, or use another",
-    );
-  }
-  if (typeof process.getuid === "function" && stats.uid !== process.getuid()) {
-    throw new StartError("--key-dir belongs to another user", "use a folder of your own");
-  }
-  return real;
-}
+const expanded = (path: string) =>
+  path === "~" ? homedir() : path.startsWith("~/") ? join(homedir(), path.slice(2)) : path;
 
 async function start(args: readonly string[]): Promise<void> {
   const values = options(args);
@@ -162,14 +152,22 @@ async function start(args: readonly string[]): Promise<void> {
       "--key-dir is for write mode: add --allow-write to let the model generate, rotate and delete keys",
     );
   }
-  const keyDir = values["key-dir"] === undefined ? undefined : keyDirOf(values["key-dir"]);
-  const [{ connectWithSettings, readSettings }, { StdioServerTransport }, { createXsiamMcpServer }] =
-    await Promise.all([
-      import("@xsiam-sdk/cli"),
-      import("@modelcontextprotocol/sdk/server/stdio.js"),
-      import("./index.js"),
-    ]);
-  const settings = await readSettings({ env: process.env, credentials: values.credentials, warn: say });
+  // Checked before anything is connected; the server checks it again as it starts.
+  const keyDir =
+    values["key-dir"] === undefined ? undefined : checkedKeyDir(resolve(expanded(values["key-dir"])));
+  const [
+    { connectWithSettings, readSettings },
+    { StdioServerTransport },
+    { createXsiamMcpServer },
+    { escapeText },
+  ] = await Promise.all([
+    import("@xsiam-sdk/cli"),
+    import("@modelcontextprotocol/sdk/server/stdio.js"),
+    import("./index.js"),
+    import("@xsiam-sdk/client"),
+  ]);
+  const credentials = values.credentials === undefined ? undefined : expanded(values.credentials);
+  const settings = await readSettings({ env: process.env, credentials, warn: say });
   const connection = await connectWithSettings(settings, say);
   const { client } = connection;
   const ownKeyId = Number(settings.XSIAM_API_KEY_ID?.trim());
@@ -215,10 +213,15 @@ async function start(args: readonly string[]): Promise<void> {
   transport.onclose = () => void stop("the client closed the connection", 0);
   process.stdin.on("end", () => void stop("the client closed the connection", 0));
   await server.connect(transport);
+  const redis = settings.XSIAM_REDIS_URL?.trim();
   say(
-    `serving ${client.baseUrl}${child ? " (a child tenant)" : ""} with key ${ownKeyId}; ${
-      keyDir === undefined ? "read-only" : `write mode: new keys go to ${keyDir}`
-    }`,
+    [
+      `serving ${client.baseUrl}${child ? ` (child tenant ${escapeText(JSON.stringify(child))})` : ""} with key ${ownKeyId}`,
+      keyDir === undefined
+        ? "read-only"
+        : `write mode: new keys go to ${escapeText(server.keyDir ?? keyDir)}`,
+      ...(redis ? [`the tenant's limit shared through Redis at ${hostOf(redis)}`] : []),
+    ].join("; "),
   );
 }
 

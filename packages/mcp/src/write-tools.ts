@@ -28,6 +28,13 @@ const fileFor = (keyDir: string, id: number) =>
 /** The code of a file system error, for a message (never its text, which may quote a path twice). */
 const codeOf = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code ?? "error";
 
+/** How the server's own key is replaced: from outside, since a key cannot rotate or delete itself here. */
+const OWN_KEY_HINT = (id: number) =>
+  `replace it from outside the server: xsiam-keys rotate ${id} --credentials OTHER_ADMIN.env --out NEW.env (with another key that may generate and delete keys), then restart the server with --credentials NEW.env`;
+
+/** Service text for a person's prompt: escaped, in quotes (a `"` in it escaped too), never JSON-encoded twice. */
+const quoted = (text: string | null) => (text === null ? "none" : `"${text.replaceAll('"', '\\"')}"`);
+
 const expiresInDays = z
   .number()
   .gt(0)
@@ -90,7 +97,7 @@ export function registerWriteTools(
       title: "Generate an API key",
       description:
         "Creates an API key and writes it to a new file of mode 600 in the server's key folder (a credentials file for xsiam-keys --credentials, node --env-file or a shell). Returns the id, the file's path and the expiry. The key itself is never returned: hand the file to what needs the key.",
-      inputSchema: {
+      inputSchema: z.strictObject({
         roles: z
           .array(z.string().min(1).max(200))
           .min(1)
@@ -104,7 +111,7 @@ export function registerWriteTools(
           .optional()
           .describe("days until the key stops working, at most 180; the service's default is 7"),
         comment: z.string().max(1000).optional().describe("a note stored with the key: who or what uses it"),
-      },
+      }),
       outputSchema: {
         id: z.number().int(),
         file: z.string().describe("the new file holding the key, mode 600"),
@@ -158,12 +165,12 @@ export function registerWriteTools(
       title: "Rotate an API key",
       description:
         "Replaces a key: a new key with the old one's roles, level and comment, written to a new file of mode 600 in the server's key folder, and checked. The old key is kept, since what uses it has not been given the new file yet: hand that file over, then delete the old key with delete_api_keys.",
-      inputSchema: {
+      inputSchema: z.strictObject({
         id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe("the id of the key to replace"),
         expires_in_days: expiresInDays
           .optional()
           .describe("days until the new key stops working, at most 180; by default the old key's lifetime"),
-      },
+      }),
       outputSchema: {
         oldId: z.number().int(),
         newId: z.number().int(),
@@ -181,6 +188,13 @@ export function registerWriteTools(
     },
     (input, extra) =>
       guarded(async () => {
+        if (input.id === ownKeyId) {
+          throw new ToolError(
+            `key ${ownKeyId} is the key this server runs on: it cannot rotate itself here; nothing was changed`,
+            OWN_KEY_HINT(ownKeyId),
+            { refused: [ownKeyId] },
+          );
+        }
         checkKeyDir();
         let file: string | undefined;
         const result = await client.apiKeys.rotate(input.id, {
@@ -224,7 +238,7 @@ export function registerWriteTools(
       title: "Delete API keys",
       description:
         "Deletes keys, for good. confirm_ids must hold the same ids as ids; without it, nothing is deleted and the keys that would be are listed. Where the MCP client can ask the person (elicitation), the person confirms each delete. The server's own key is never deleted.",
-      inputSchema: {
+      inputSchema: z.strictObject({
         ids: z
           .array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER))
           .min(1)
@@ -235,7 +249,7 @@ export function registerWriteTools(
           .max(100)
           .optional()
           .describe("the same ids again, once the keys to delete were checked"),
-      },
+      }),
       outputSchema: {
         deleted: z.array(z.number().int()),
         updateCount: z.number().int(),
@@ -249,7 +263,7 @@ export function registerWriteTools(
         if (ids.includes(ownKeyId)) {
           throw new ToolError(
             `key ${ownKeyId} is the key this server runs on: it is never deleted here; nothing was deleted`,
-            "to replace it, rotate it and restart the server with the new file",
+            OWN_KEY_HINT(ownKeyId),
             { refused: [ownKeyId] },
           );
         }
@@ -284,28 +298,39 @@ export function registerWriteTools(
         // Form elicitation: declared as `form`, or as an empty `elicitation` (before modes existed).
         const elicitation = server.server.getClientCapabilities()?.elicitation;
         if (elicitation && (elicitation.form !== undefined || elicitation.url === undefined)) {
-          const answer = await server.server.elicitInput(
-            {
-              message: `Delete ${ids.length === 1 ? "this API key" : `these ${ids.length} API keys`} at ${client.baseUrl}, for good?\n${wouldDelete
-                .map(
-                  (key) =>
-                    `- key ${key.id} (${key.securityLevel}; roles ${JSON.stringify(key.roles)}; comment ${JSON.stringify(key.comment)}; expires ${key.expiresAt ?? "never"})`,
-                )
-                .join("\n")}`,
-              requestedSchema: {
-                type: "object",
-                properties: {
-                  confirm: {
-                    type: "boolean",
-                    title: `Delete ${ids.length === 1 ? `key ${ids[0]}` : `keys ${ids.join(", ")}`}`,
-                    description: "Yes deletes them; they stop working at once.",
+          const one = ids.length === 1;
+          let answer: Awaited<ReturnType<typeof server.server.elicitInput>>;
+          try {
+            answer = await server.server.elicitInput(
+              {
+                message: `Delete ${one ? "this API key" : `these ${ids.length} API keys`} at ${client.baseUrl}, for good?\n${wouldDelete
+                  .map(
+                    (key) =>
+                      `- key ${key.id} (${key.securityLevel}; roles ${key.roles.map(quoted).join(", ")}; comment ${quoted(key.comment)}; expires ${key.expiresAt ?? "never"})`,
+                  )
+                  .join("\n")}`,
+                requestedSchema: {
+                  type: "object",
+                  properties: {
+                    confirm: {
+                      type: "boolean",
+                      title: `Delete ${one ? `key ${ids[0]}` : `keys ${ids.join(", ")}`}`,
+                      description: `Yes deletes ${one ? "it; it stops" : "them; they stop"} working at once.`,
+                    },
                   },
+                  required: ["confirm"],
                 },
-                required: ["confirm"],
               },
-            },
-            { signal: each, timeout: 10 * 60_000 },
-          );
+              { signal: each, timeout: 10 * 60_000 },
+            );
+          } catch (error) {
+            // No answer (the client failed, the wait timed out, the call was cancelled): no delete.
+            throw new ToolError(
+              `not deleted: asking the person failed (${error instanceof Error ? escapeText(error.message.slice(0, 200)) : "no answer"})`,
+              "ask the person in the chat, or delete with xsiam-keys delete",
+              { wouldDelete },
+            );
+          }
           if (answer.action !== "accept" || answer.content?.confirm !== true) {
             throw new ToolError(
               `not deleted: the person did not confirm (${answer.action === "accept" ? "answered no" : answer.action === "decline" ? "declined" : "cancelled"})`,

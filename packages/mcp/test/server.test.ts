@@ -418,6 +418,26 @@ describe("write mode (--allow-write --key-dir)", () => {
     expectNoSecret(session, secrets);
   });
 
+  test("an argument a tool does not take is refused, not ignored; so is rotating the server's own key", async () => {
+    const before = tenant.faults.calls();
+    for (const [tool, args] of [
+      ["generate_api_key", { roles: ["Viewer"], expires_days: 1 }],
+      ["list_api_keys", { expires_within_days: 7 }],
+      ["delete_api_keys", { ids: [5], confirm_ids: [5], file: "/tmp/x" }],
+      ["audit_api_keys", { max_age_days: 0 }],
+    ] as const) {
+      const result = await session.call(tool, args);
+      expect(result.isError, `${tool} ${JSON.stringify(args)}`).toBe(true);
+      expect(textOf(result)).toMatch(/Input validation error/);
+    }
+    const own = await session.call("rotate_api_key", { id: tenant.rootKey.id });
+    expect(jsonOf(own).error).toMatchObject({
+      message: `key ${tenant.rootKey.id} is the key this server runs on: it cannot rotate itself here; nothing was changed`,
+      hint: expect.stringContaining(`xsiam-keys rotate ${tenant.rootKey.id} --credentials OTHER_ADMIN.env`),
+    });
+    expect(tenant.faults.calls()).toEqual(before);
+  });
+
   test("delete_api_keys: refused without confirm_ids (listing what it would delete), refused for the server's own key, done with them", async () => {
     const doomed = tenant.addKey({ roles: ["Viewer"], comment: HOSTILE });
     const unconfirmed = await session.call("delete_api_keys", { ids: [doomed.id] });
@@ -464,10 +484,12 @@ describe("write mode with a client that asks the person (elicitation)", () => {
     const tenant = await createFakeTenant({ rateLimit: false });
     const asked: string[] = [];
     let answer = false;
+    let failing = false;
     const session = await startServer(
       ["--allow-write", "--key-dir", keyFolder()],
       credentialsOf(tenant),
       ({ message }) => {
+        if (failing) throw new Error("the client could not show the form");
         asked.push(message);
         return { action: "accept", content: { confirm: answer } };
       },
@@ -485,8 +507,17 @@ describe("write mode with a client that asks the person (elicitation)", () => {
       const confirmed = await session.call("delete_api_keys", args);
       expect(confirmed.structuredContent).toMatchObject({ deleted: [key.id], confirmedBy: "person" });
       expect(asked).toHaveLength(2);
-      expect(asked[0]).toContain(`key ${key.id} (advanced; roles ["Viewer"]; comment "old\\\\u001b[31m red"`);
+      expect(asked[0]).toContain(`key ${key.id} (advanced; roles "Viewer"; comment "old\\u001b[31m red"`);
       expect(asked[0]).not.toContain("\u001b");
+
+      // A client that fails to ask (its handler throws): nothing is deleted.
+      failing = true;
+      const other = tenant.addKey({ roles: ["Viewer"] });
+      const unasked = await session.call("delete_api_keys", { ids: [other.id], confirm_ids: [other.id] });
+      expect((jsonOf(unasked).error as { message: string }).message).toMatch(
+        /^not deleted: asking the person failed/,
+      );
+      expect(tenant.keys().some((listed) => listed.id === other.id)).toBe(true);
     } finally {
       await session.close();
       await tenant.close();

@@ -1,7 +1,7 @@
 // How xsiam-mcp starts and stops: refusals before anything is served, signals during a write, and
 // the tenant's limit shared through Redis with xsiam-keys.
 import { spawn } from "node:child_process";
-import { chmodSync, readdirSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { getFreePort, type RedisServer, startRedis } from "@xsiam-sdk/test-support";
@@ -58,6 +58,41 @@ describe("start-up", () => {
     const run = await runBin(["--allow-write", "--key-dir", dir], credentialsOf(tenant));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("can be written by every user (mode 777)");
+  });
+
+  test("~/ in --key-dir and --credentials is the home folder, as where no shell expands it (a client's JSON args)", async () => {
+    const home = keyFolder();
+    mkdirSync(join(home, "keys"), { mode: 0o700 });
+    writeFileSync(
+      join(home, "admin.env"),
+      Object.entries(credentialsOf(tenant))
+        .map(([name, value]) => `${name}=${value}\n`)
+        .join(""),
+      { mode: 0o600 },
+    );
+    const session = await startServer(
+      ["--credentials", "~/admin.env", "--allow-write", "--key-dir", "~/keys"],
+      {
+        HOME: home,
+      },
+    );
+    try {
+      expect(session.log()).toContain(`write mode: new keys go to ${join(home, "keys")}`);
+    } finally {
+      await session.close();
+    }
+  });
+
+  test("a library user's key folder is checked too: absolute, and others may not write to it", async () => {
+    const { createXsiamMcpServer, KeyDirError } = await import("../src/index.js");
+    const { createXsiamClientFromEnv } = await import("@xsiam-sdk/client");
+    const client = createXsiamClientFromEnv(credentialsOf(tenant));
+    expect(() => createXsiamMcpServer({ client, ownKeyId: 1, keyDir: "keys" })).toThrow(KeyDirError);
+    const open = keyFolder();
+    chmodSync(open, 0o770);
+    expect(() => createXsiamMcpServer({ client, ownKeyId: 1, keyDir: open })).toThrow(
+      /can be written by its group/,
+    );
   });
 
   test("missing credentials are all named at once", async () => {

@@ -48,6 +48,15 @@ const VARIABLES = [
   "XSIAM_REDIS_URL",
 ] as const;
 
+/** The variables that go together: when a credentials file sets one of the first, the second come from it alone. */
+const GROUPS = [
+  [
+    ["XSIAM_FQDN", "XSIAM_BASE_URL"],
+    ["XSIAM_FQDN", "XSIAM_BASE_URL", "XSIAM_CHILD_TENANT_ID"],
+  ],
+  [["XSIAM_API_KEY_ID"], ["XSIAM_API_KEY_ID", "XSIAM_API_KEY", "XSIAM_SECURITY_LEVEL"]],
+] as const;
+
 /** Everything standard input holds, as text. */
 async function readAll(stdin: NodeJS.ReadStream): Promise<string> {
   const chunks: Buffer[] = [];
@@ -98,6 +107,13 @@ export async function loadSettings(
   if (file !== undefined) {
     const text = readCredentials(file, output);
     const parsed = parseEnv(text);
+    // A file that names the tenant names all of it, and one that names a key all of that key: the
+    // environment's other half (an XSIAM_FQDN beside the file's XSIAM_BASE_URL, a child tenant, a
+    // level) would mix two sets of credentials.
+    for (const [trigger, group] of GROUPS) {
+      if (trigger.some((name) => Object.hasOwn(parsed, name)))
+        for (const name of group) delete settings[name];
+    }
     for (const name of VARIABLES) if (Object.hasOwn(parsed, name)) settings[name] = parsed[name];
   }
   if (apiKeyStdin) {
