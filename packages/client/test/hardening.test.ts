@@ -246,6 +246,19 @@ describe("4. redirects are not followed", () => {
   );
 });
 
+test.each([
+  ["the key in hexadecimal", (key: string) => Buffer.from(key).toString("hex").slice(0, 60)],
+  ["a key-like run of 40 letters and digits", (_key: string) => "q7fzk2lxn9".repeat(4)],
+])("4. a redirect whose host holds %s: the origin the error names is redacted", async (_label, form) => {
+  plan = [faults.redirect(302, `http://${form(KEY)}.evil.example/`)];
+  const error = await rejectionOf(client().apiKeys.list());
+  expect(error).toBeInstanceOf(XsiamApiError);
+  expect((error as XsiamApiError).hint).toContain("pointed to http://[redacted].evil.example");
+  // The message and hint are the client's words (the body is the service's, and keeps only the
+  // call's secrets out, as every error body does).
+  expect(`${(error as Error).message} ${(error as XsiamApiError).hint}`).not.toContain(form(KEY));
+});
+
 describe("5. a minted key in an error body reaches no error", () => {
   const minted = "Q7fzk2LxN9wq4TvY8rHs3mJc6pBd1gKe5aXuZ0oWiRnLtVyCbMhSjDfGePqAlUx9";
   test.each([

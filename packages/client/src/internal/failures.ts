@@ -22,7 +22,7 @@ import type { Failure } from "./retry.js";
 import { capped } from "./text.js";
 import { callOf } from "./transport.js";
 
-export { redactedBody } from "./redact.js";
+export { redactedBody, redirectTarget } from "./redact.js";
 
 /** What the client knows of the call, beyond the response, that a hint can use. */
 export interface CallContext {

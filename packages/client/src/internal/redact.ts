@@ -177,3 +177,18 @@ export function redactedBody(
   if (mintsKeys) clean = clean.replace(KEY_LIKE, REDACTED);
   return clean === text ? bytes : encoder.encode(clean);
 }
+
+/**
+ * The origin a redirect points to, resolved against the request's URL, never its path or query,
+ * for an error to name: without the call's secrets in any form, and without anything key-like (a
+ * hostile server can put either in a host name).
+ */
+export function redirectTarget(location: string, base: string, callSecrets: readonly string[]): string {
+  let origin: string;
+  try {
+    origin = new URL(location, base).origin;
+  } catch {
+    return "a location that is not a URL";
+  }
+  return (secretMatcher(callSecrets)?.redact(origin) ?? origin).replace(KEY_LIKE, REDACTED);
+}

@@ -48,15 +48,6 @@ export function callOf(response: Response): CallRecord | undefined {
 // The headers whose values are secrets of the call: what no error body may echo.
 const SECRET_HEADERS = ["authorization", "proxy-authorization", "cookie"] as const;
 
-/** The origin a redirect points to, resolved against the request's URL; never its path or query. */
-function originOf(location: string, base: string): string {
-  try {
-    return new URL(location, base).origin;
-  } catch {
-    return "a location that is not a URL";
-  }
-}
-
 /**
  * The transport: `forPolicy(policy)` is the fetch for calls with that retry policy. Redirects are
  * never followed: the API does not redirect, and following one would send the auth headers and
@@ -139,7 +130,8 @@ export function createTransport(settings: TransportSettings): (policy: RetryPoli
           response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
         callByResponse.set(response, {
           attempts,
-          redirectedTo: location === null ? undefined : originOf(location, url),
+          redirectedTo:
+            location === null ? undefined : (await loadFailures()).redirectTarget(location, url, secrets),
         });
         if (response.ok) return buffered(response, bytes);
         const { redactedBody } = await loadFailures();
