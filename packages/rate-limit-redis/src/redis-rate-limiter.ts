@@ -1,4 +1,5 @@
 import {
+  escapeText,
   type RateLimiter,
   XsiamAbortError,
   XsiamError,
@@ -92,6 +93,8 @@ export class XsiamRedisRateLimitError extends XsiamError {
 const PREFIX = "@xsiam-sdk/rate-limit-redis:";
 /** The greatest `maxWaitMs`: no limiter reserves a slot further ahead than this (and one interval). */
 const MAX_WAIT_LIMIT_MS = 600_000;
+// The most of what Redis said that a warning or an error quotes.
+const MAX_CAUSE_LENGTH = 200;
 
 /** The slot was further away than the caller's `maxWaitMs`: the script reserved nothing. */
 class TooFar extends Error {
@@ -109,6 +112,27 @@ function hostOf(url: string | undefined): string | undefined {
   }
 }
 
+/** The user name and password of a Redis URL, as written and decoded: what no warning may repeat. */
+function credentialsOf(url: string | undefined): string[] {
+  try {
+    if (url === undefined) return [];
+    const { username, password } = new URL(url);
+    return [...new Set([password, username, decode(password), decode(username)])]
+      .filter((value) => value !== "")
+      .sort((a, b) => b.length - a.length);
+  } catch {
+    return [];
+  }
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function positive(name: string, value: number, max: number): number {
   if (!(typeof value === "number" && Number.isFinite(value) && value > 0 && value <= max)) {
     throw new XsiamValidationError(name, `must be a number above 0 and at most ${max}`);
@@ -122,6 +146,14 @@ function notWaited(message: string, cause?: unknown): XsiamAbortError {
 }
 
 /** The URL's protocol, e.g. `redis:`, or "" when it is no URL. */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return "";
+  }
+}
+
 function protocolOf(url: unknown): string {
   try {
     return typeof url === "string" ? new URL(url).protocol : "";
@@ -177,6 +209,13 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
       "must be a redis:// or rediss:// URL (its value is not shown: it may hold a password)",
     );
   }
+  // The path is the database number: node-redis throws on any other, after the connection began.
+  if (url !== undefined && !/^\/?\d*$/.test(pathOf(url))) {
+    throw new XsiamValidationError(
+      "url",
+      "must end with the host, or a database number (redis://host:6379/2); its value is not shown: it may hold a password",
+    );
+  }
   if (typeof key !== "string" || key === "")
     throw new XsiamValidationError("key", "must be a non-empty string");
   positive("requestsPerSecond", requestsPerSecond, 10_000);
@@ -199,6 +238,15 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
   ];
   // Named in warnings and errors: the host, never the URL (it may hold a password).
   const host = hostOf(url);
+  // What Redis (or whatever answers at its address) says, as a warning quotes it: without the URL's
+  // user name and password (a hostile server can echo the AUTH it was sent), with its control
+  // characters escaped (it cannot forge a log line), and short.
+  const credentials = credentialsOf(url);
+  const said = (text: string) =>
+    escapeText(credentials.reduce((clean, secret) => clean.split(secret).join("[redacted]"), text)).slice(
+      0,
+      MAX_CAUSE_LENGTH,
+    );
   const where = host === undefined ? "Redis" : `Redis at ${host}`;
   // The last connection error the Redis client reported: why a command says only "offline".
   let connectionError: Error | undefined;
@@ -233,6 +281,9 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
       connecting.catch(() => undefined);
       return client as unknown as RedisScripting;
     });
+    // A client that cannot be made fails the calls that wait for it (a Redis failure each, as any
+    // other); until one does, its rejection must not end the process as an unhandled one.
+    redis.catch(() => undefined);
   }
 
   /** The wait for the next slot, in milliseconds, from Redis: EVALSHA, and EVAL when Redis lacks the script. */
@@ -287,7 +338,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
   /** Why Redis failed, in a few words: the connection's own error where the command only says "offline". */
   const causeOf = (error: unknown): string => {
     const message = error instanceof Error ? error.message : String(error);
-    return connectionError && /offline|closed/i.test(message) ? connectionError.message : message;
+    return said(connectionError && /offline|closed/i.test(message) ? connectionError.message : message);
   };
 
   const useRedisFailure = (error: unknown): Error | undefined => {

@@ -543,3 +543,48 @@ test("tenantRateLimitKey refuses what is not a URL", () => {
     expect.objectContaining({ field: "baseUrl" }),
   );
 });
+
+test("a URL whose path is not a database number is refused at once, without its value", () => {
+  for (const url of ["redis://:hunter2pw@127.0.0.1:1/cache", "redis://127.0.0.1:1/0/x"]) {
+    expect(() => createRedisRateLimiter({ url, key: "k" })).toThrow(
+      expect.objectContaining({ field: "url" }),
+    );
+    expect(() => createRedisRateLimiter({ url, key: "k" })).not.toThrow(/hunter2pw|cache/);
+  }
+  expect(() => createRedisRateLimiter({ url: "redis://127.0.0.1:1/2", key: "k" }).close()).not.toThrow();
+});
+
+test("what a hostile Redis answers reaches a warning without the URL's password, escaped and short", async () => {
+  const { createServer } = await import("node:net");
+  const password = "s3cret-pass%2Fwith%40at";
+  // Answers every command with an error that echoes the password, with a line break and an escape
+  // sequence that would forge a log line, and a long tail.
+  const hostile = createServer((socket) =>
+    socket.on("data", () =>
+      socket.write(
+        `-WRONGPASS invalid password 's3cret-pass/with@at' '${password}'\u001b[2K forged\rline ${"x".repeat(1_000)}\r\n`,
+      ),
+    ),
+  );
+  await new Promise<void>((resolve) => hostile.listen(0, "127.0.0.1", resolve));
+  const { port } = hostile.address() as { port: number };
+  const warnings: string[] = [];
+  const rateLimit = limiter({
+    url: `redis://user:${password}@127.0.0.1:${port}`,
+    logger: { warn: (message: string) => warnings.push(message) },
+  });
+  try {
+    await rateLimit.acquire();
+    // The answer reached the warning (so the checks below looked at it), redacted.
+    expect(warnings.join("\n")).toContain("WRONGPASS invalid password '[redacted]'");
+    for (const warning of warnings) {
+      expect(warning).not.toMatch(/s3cret-pass/);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for.
+      expect(warning).not.toMatch(/[\u0000-\u001f]/);
+      expect(warning.length).toBeLessThan(600);
+    }
+  } finally {
+    await rateLimit.close();
+    hostile.close();
+  }
+});
