@@ -2,12 +2,15 @@
 /**
  * What a terminal, a log viewer or a reader of JSON could be tricked by: C0 and C1 controls and
  * DEL (cursor moves, erasing lines, colours, titles), lone surrogates (no encoding can show them),
- * and the Unicode format characters that reorder or hide text (bidirectional overrides, isolates and
- * marks, zero-width characters, line and paragraph separators, the byte-order mark); and `\` itself,
+ * and the Unicode characters that reorder or hide text: every format character (bidirectional
+ * overrides, isolates and marks, zero-width characters, the byte-order mark, the soft hyphen, the
+ * interlinear annotation marks, and the tag characters that can carry hidden ASCII), line and
+ * paragraph separators, the invisible fillers, the combining grapheme joiner and the supplementary
+ * variation selectors; and `\` itself,
  * so that an escape cannot be forged.
  */
 const UNSAFE =
-  /[\\\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  /[\\\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]|\u034f|\u17b4|\u17b5|[\u{e0100}-\u{e01ef}]/gu;
 const NAMED: Readonly<Record<string, string>> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /**
@@ -23,6 +26,12 @@ const NAMED: Readonly<Record<string, string>> = { "\\": "\\\\", "\n": "\\n", "\r
 export function escapeText(text: string): string {
   return text.replace(
     UNSAFE,
-    (character) => NAMED[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    (found) =>
+      NAMED[found] ??
+      // One escape per UTF-16 unit: a character beyond the BMP is two of them.
+      found
+        .split("")
+        .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        .join(""),
   );
 }
