@@ -182,6 +182,7 @@ async function start(args: readonly string[]): Promise<void> {
     signal: stopping.signal,
     log: say,
     version,
+    secrets: [settings.XSIAM_API_KEY ?? ""],
   });
 
   let closing: Promise<void> | undefined;
@@ -191,6 +192,8 @@ async function start(args: readonly string[]): Promise<void> {
       // A call in progress finishes or undoes its step (a rotation deletes its new key, a generate
       // waits for the key it sent for, then deletes it) before the server goes.
       await server.idle();
+      // The last results on their way out before the pipe closes (a broken one fails at once).
+      await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
       await server.close().catch(() => undefined);
       await connection.close().catch(() => undefined);
       process.exit(code);
@@ -202,13 +205,24 @@ async function start(args: readonly string[]): Promise<void> {
   ] as const) {
     process.on(signal, () => {
       if (closing) {
-        say(`${signal} again: stopping at once`);
+        const left = server.pendingMarkers();
+        say(
+          `${signal} again: stopping at once. ${
+            left.length === 0
+              ? "No generate was on its way."
+              : `A key may be created with ${left.join(", or ")}: find it with xsiam-keys list --marker and delete it.`
+          }`,
+        );
         process.exit(code);
       }
       say(`${signal}: stopping once the calls in progress are finished or undone`);
       void stop(signal, code);
     });
   }
+  // The client gone (its end of the pipe closed): the calls in progress finish or undo, then the
+  // server goes. Unheard, the EPIPE would end the process in the middle of a rotation.
+  process.stdout.on("error", () => void stop("the client is gone", 0));
+  process.stderr.on("error", () => undefined);
   const transport = new StdioServerTransport();
   transport.onclose = () => void stop("the client closed the connection", 0);
   process.stdin.on("end", () => void stop("the client closed the connection", 0));

@@ -3,10 +3,21 @@ import { whyUnauthenticated } from "@xsiam-sdk/cli";
 import { type ApiKeyFilter, auditApiKeys, XsiamApiError, type XsiamClient } from "@xsiam-sdk/client";
 import { z } from "zod";
 import { checkedKeyDir } from "./internal/key-dir.js";
-import { callSignal, guarded as guardedCall, keyOut, keySchema, ok, ToolError } from "./internal/results.js";
+import {
+  callSignal,
+  guarded as guardedCall,
+  keyOut,
+  keySchema,
+  ok,
+  redactedResult,
+  secretRedactor,
+  ToolError,
+} from "./internal/results.js";
 import { registerWriteTools } from "./write-tools.js";
 
 const DAY = 86_400_000;
+// The most keys one result lists: a result goes into a model's context and one line of the protocol.
+const MAX_KEYS = 500;
 
 /** What `createXsiamMcpServer` serves. */
 export interface XsiamMcpServerOptions {
@@ -26,6 +37,12 @@ export interface XsiamMcpServerOptions {
   readonly signal?: AbortSignal | undefined;
   /** Told what the write tools did (ids and file names, never a key), for the server's log. */
   readonly log?: ((text: string) => void) | undefined;
+  /**
+   * Values no result may show, in any form the redaction knows (as they are, base64, hexadecimal,
+   * percent-encoded, or any 16 characters of them): the server's own key. A hostile service could
+   * put it in a comment or an error.
+   */
+  readonly secrets?: readonly string[] | undefined;
   /** The server's version, as it tells the MCP client. */
   readonly version?: string | undefined;
 }
@@ -36,6 +53,11 @@ export type XsiamMcpServer = McpServer & {
   readonly keyDir: string | undefined;
   /** Resolves once no tool call is in progress. */
   idle(): Promise<void>;
+  /**
+   * The markers of generate requests sent and not settled yet: what the keys they may create carry,
+   * for a stop that cannot wait (`list_api_keys` or `xsiam-keys list --marker` finds them).
+   */
+  pendingMarkers(): string[];
 };
 
 const days = (what: string, max: number) =>
@@ -69,13 +91,31 @@ function filterOf(input: { ids?: number[] | undefined; roles?: string[] | undefi
 export function createXsiamMcpServer(options: XsiamMcpServerOptions): XsiamMcpServer {
   const { client, ownKeyId, signal } = options;
   const keyDir = options.keyDir === undefined ? undefined : checkedKeyDir(options.keyDir);
+  const log = options.log ?? (() => undefined);
+  const redact = secretRedactor(options.secrets ?? []);
+  const markers = new Set<string>();
   const inFlight = new Set<Promise<unknown>>();
-  const guarded: typeof guardedCall = (work) => {
-    const call = guardedCall(work);
-    inFlight.add(call);
-    void call.finally(() => inFlight.delete(call));
-    return call;
-  };
+  /** Runs a tool's work: never a crash, never a secret in the result; a write's failure is logged too. */
+  const run =
+    (tool?: string): typeof guardedCall =>
+    (work) => {
+      const call = guardedCall(work).then((result) => {
+        const clean = redactedResult(result, redact);
+        // The result may never reach anyone (a cancelled call, a closed connection): what a failed
+        // write left is in the log as well.
+        if (tool !== undefined && clean.isError) {
+          const first = clean.content[0];
+          log(
+            `${tool} failed: ${first?.type === "text" ? first.text.replace(/\s+/g, " ").slice(0, 2_000) : ""}`,
+          );
+        }
+        return clean;
+      });
+      inFlight.add(call);
+      void call.finally(() => inFlight.delete(call));
+      return call;
+    };
+  const guarded = run();
   const server = new McpServer(
     { name: "xsiam-mcp", version: options.version ?? "0.0.0" },
     {
@@ -107,7 +147,12 @@ export function createXsiamMcpServer(options: XsiamMcpServerOptions): XsiamMcpSe
           .optional()
           .describe("only the key carrying this marker, as an earlier error named it"),
       }),
-      outputSchema: { count: z.number().int(), keys: z.array(keySchema), at: z.string() },
+      outputSchema: {
+        count: z.number().int().describe("how many keys match"),
+        keys: z.array(keySchema),
+        truncated: z.number().int().optional().describe("how many matching keys are not shown"),
+        at: z.string(),
+      },
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
     (input, extra) =>
@@ -117,7 +162,7 @@ export function createXsiamMcpServer(options: XsiamMcpServerOptions): XsiamMcpSe
           {
             ...filterOf(input),
             ...(input.expiring_within_days !== undefined && {
-              expiresBefore: now + input.expiring_within_days * DAY,
+              expiresBefore: Math.round(now + input.expiring_within_days * DAY),
             }),
           },
           { signal: callSignal(extra.signal, signal) },
@@ -125,11 +170,16 @@ export function createXsiamMcpServer(options: XsiamMcpServerOptions): XsiamMcpSe
         const token = input.marker?.match(/[A-Za-z0-9]{16}/)?.[0];
         const keys =
           token === undefined ? listed : listed.filter((key) => key.marker === `[xsiam-sdk:${token}]`);
-        return ok(`${keys.length} key${keys.length === 1 ? "" : "s"}.`, {
-          count: keys.length,
-          keys: keys.map((key) => keyOut(key, now)),
-          at: new Date(now).toISOString(),
-        });
+        const shown = keys.slice(0, MAX_KEYS);
+        return ok(
+          `${keys.length} key${keys.length === 1 ? "" : "s"}${shown.length < keys.length ? `; the first ${shown.length} are shown: narrow the filter for the others` : ""}.`,
+          {
+            count: keys.length,
+            keys: shown.map((key) => keyOut(key, now)),
+            ...(shown.length < keys.length && { truncated: keys.length - shown.length }),
+            at: new Date(now).toISOString(),
+          },
+        );
       }),
   );
 
@@ -211,6 +261,7 @@ export function createXsiamMcpServer(options: XsiamMcpServerOptions): XsiamMcpSe
             comment: z.string().nullable(),
           }),
         ),
+        truncated: z.number().int().optional().describe("how many findings are not shown"),
         expiringWithinDays: z.number(),
         maxAgeDays: z.number().optional(),
         at: z.string(),
@@ -231,8 +282,9 @@ export function createXsiamMcpServer(options: XsiamMcpServerOptions): XsiamMcpSe
         const now = Date.now();
         const expiringWithinDays = input.expiring_within_days ?? 14;
         const findings = auditApiKeys(keys, {
-          expiringWithinMs: expiringWithinDays * DAY,
-          maxAgeMs: input.max_age_days === undefined ? undefined : input.max_age_days * DAY,
+          expiringWithinMs: Math.max(1, Math.round(expiringWithinDays * DAY)),
+          maxAgeMs:
+            input.max_age_days === undefined ? undefined : Math.max(1, Math.round(input.max_age_days * DAY)),
           now,
         });
         const byId = new Map(keys.map((key) => [key.id, keyOut(key, now)]));
@@ -240,7 +292,7 @@ export function createXsiamMcpServer(options: XsiamMcpServerOptions): XsiamMcpSe
           `${findings.length} finding${findings.length === 1 ? "" : "s"} in ${keys.length} key${keys.length === 1 ? "" : "s"}.`,
           {
             checked: keys.length,
-            findings: findings.map(({ id, kind, expiresAt, createdAt }) => ({
+            findings: findings.slice(0, MAX_KEYS).map(({ id, kind, expiresAt, createdAt }) => ({
               id,
               kind,
               expiresAt: expiresAt ? expiresAt.toISOString() : null,
@@ -248,6 +300,7 @@ export function createXsiamMcpServer(options: XsiamMcpServerOptions): XsiamMcpSe
               roles: byId.get(id)?.roles ?? [],
               comment: byId.get(id)?.comment ?? null,
             })),
+            ...(findings.length > MAX_KEYS && { truncated: findings.length - MAX_KEYS }),
             expiringWithinDays,
             ...(input.max_age_days !== undefined && { maxAgeDays: input.max_age_days }),
             at: new Date(now).toISOString(),
@@ -257,17 +310,19 @@ export function createXsiamMcpServer(options: XsiamMcpServerOptions): XsiamMcpSe
   );
 
   if (keyDir !== undefined) {
-    registerWriteTools(server, guarded, {
+    registerWriteTools(server, run, {
       client,
       ownKeyId,
       keyDir,
       connection: options.connection ?? { XSIAM_BASE_URL: client.baseUrl },
       signal,
-      log: options.log ?? (() => undefined),
+      log,
+      markers,
     });
   }
   return Object.assign(server, {
     keyDir,
+    pendingMarkers: () => [...markers],
     idle: async () => {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },

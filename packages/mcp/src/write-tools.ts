@@ -4,6 +4,8 @@
 import { accessSync, constants } from "node:fs";
 import { join } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import { writeNewKeyFile } from "@xsiam-sdk/cli";
 import { escapeText, type GeneratedApiKey, type XsiamClient } from "@xsiam-sdk/client";
 import { z } from "zod";
@@ -19,14 +21,34 @@ export interface WriteToolsOptions {
   readonly connection: Readonly<Record<string, string>>;
   readonly signal: AbortSignal | undefined;
   readonly log: (text: string) => void;
+  /** The markers of generate requests sent and not yet settled: what a hard stop may leave. */
+  readonly markers: Set<string>;
 }
+
+/** The progress notifications a call may send: with the client's token, if it gave one. */
+type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+const progressOf = (extra: Extra) => {
+  const token = extra._meta?.progressToken;
+  let count = 0;
+  return (message: string) => {
+    if (token === undefined) return;
+    void extra
+      .sendNotification({
+        method: "notifications/progress",
+        params: { progressToken: token, progress: ++count, message },
+      })
+      .catch(() => undefined);
+  };
+};
 
 /** A new file name for key `id`: never one a model chose, never one that exists (the time is in it). */
 const fileFor = (keyDir: string, id: number) =>
   join(keyDir, `xsiam-key-${id}-${new Date().toISOString().replace(/[-:]|\.\d+/g, "")}.env`);
 
-/** The code of a file system error, for a message (never its text, which may quote a path twice). */
-const codeOf = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code ?? "error";
+/** Why writing a file failed: a file system error's code, or the checked error's own words (never a value). */
+const codeOf = (error: unknown) =>
+  (error as NodeJS.ErrnoException | undefined)?.code ??
+  (error instanceof Error ? escapeText(error.message.slice(0, 300)) : "error");
 
 /** How the server's own key is replaced: from outside, since a key cannot rotate or delete itself here. */
 const OWN_KEY_HINT = (id: number) =>
@@ -43,10 +65,10 @@ const expiresInDays = z
 
 export function registerWriteTools(
   server: McpServer,
-  guarded: typeof guardedCall,
+  run: (tool: string) => typeof guardedCall,
   options: WriteToolsOptions,
 ): void {
-  const { client, ownKeyId, keyDir, connection, signal, log } = options;
+  const { client, ownKeyId, keyDir, connection, signal, log, markers } = options;
 
   /** Refused before anything is created: a key minted into a folder it cannot be written to is a key nobody holds. */
   const checkKeyDir = () => {
@@ -129,20 +151,45 @@ export function registerWriteTools(
       },
     },
     (input, extra) =>
-      guarded(async () => {
+      run("generate_api_key")(async () => {
         checkKeyDir();
+        if (extra.signal.aborted || signal?.aborted)
+          throw new ToolError("cancelled before anything was sent");
         const securityLevel = input.security_level ?? "advanced";
-        const key = await client.apiKeys.generate(
-          {
-            roles: input.roles,
-            securityLevel,
-            ...(input.expires_in_days !== undefined && {
-              expiration: Date.now() + input.expires_in_days * DAY,
-            }),
-            ...(input.comment !== undefined && { comment: input.comment }),
-          },
-          { signal: callSignal(extra.signal, signal) },
-        );
+        const progress = progressOf(extra);
+        let sent: string | undefined;
+        // Not stopped by a cancelled call or a stopping server: a generate sent may mint a key, and
+        // only its reply holds the key. It runs to its end (the client waits for a late key, and
+        // deletes a key it cannot have), and the key goes to its file whoever still listens; each
+        // marker is in the log before its request goes, for a stop that cannot wait (a second signal).
+        const key = await client.apiKeys
+          .generate(
+            {
+              roles: input.roles,
+              securityLevel,
+              ...(input.expires_in_days !== undefined && {
+                expiration: Math.round(Date.now() + input.expires_in_days * DAY),
+              }),
+              ...(input.comment !== undefined && { comment: input.comment }),
+            },
+            {
+              onSend: ({ marker, attempt }) => {
+                if (sent !== undefined) markers.delete(sent);
+                sent = marker;
+                markers.add(marker);
+                log(`generate_api_key: sending try ${attempt}; its key will carry ${marker}`);
+              },
+              onWait: ({ marker, waitedMs, windowMs, closed }) =>
+                progress(
+                  closed
+                    ? `no key with ${marker} appeared within ${Math.round(windowMs / 1000)} s`
+                    : `the service may still create the key: looking for ${marker}, ${Math.round((windowMs - waitedMs) / 1000)} s left`,
+                ),
+            },
+          )
+          .finally(() => {
+            if (sent !== undefined) markers.delete(sent);
+          });
         const file = await store(key, securityLevel);
         log(`generate_api_key: key ${key.id} written to ${escapeText(file)}`);
         // The expiry as the service has it (its default, or a rounded one); the key exists either way.
@@ -187,7 +234,7 @@ export function registerWriteTools(
       },
     },
     (input, extra) =>
-      guarded(async () => {
+      run("rotate_api_key")(async () => {
         if (input.id === ownKeyId) {
           throw new ToolError(
             `key ${ownKeyId} is the key this server runs on: it cannot rotate itself here; nothing was changed`,
@@ -197,22 +244,45 @@ export function registerWriteTools(
         }
         checkKeyDir();
         let file: string | undefined;
-        const result = await client.apiKeys.rotate(input.id, {
-          keepOld: true,
-          signal: callSignal(extra.signal, signal),
-          ...(input.expires_in_days !== undefined && { expiresAt: Date.now() + input.expires_in_days * DAY }),
-          handOver: async (key, { oldKey }) => {
-            const path = fileFor(keyDir, key.id);
-            const written = writeNewKeyFile(path, key, oldKey.securityLevel, connection, FROM);
-            file = path;
-            return {
-              undo: async () => {
-                written.undo();
-                file = undefined;
-              },
-            };
-          },
-        });
+        let sent: string | undefined;
+        const progress = progressOf(extra);
+        // A cancelled call or a stopping server stops the rotation, which undoes what it did (a
+        // generate already sent is waited for and its key deleted); its error names what is left.
+        const result = await client.apiKeys
+          .rotate(input.id, {
+            keepOld: true,
+            signal: callSignal(extra.signal, signal),
+            onProgress: (event) => {
+              if (event.kind === "sending") {
+                if (sent !== undefined) markers.delete(sent);
+                sent = event.marker;
+                markers.add(event.marker);
+                log(
+                  `rotate_api_key: key ${input.id}: sending try ${event.attempt}; its new key will carry ${event.marker}`,
+                );
+              } else if (event.kind === "step") progress(`step ${event.index} of 5: ${event.step}`);
+              else if (event.kind === "waiting" && !event.closed) {
+                progress(`the service may still create the new key: looking for ${event.marker}`);
+              }
+            },
+            ...(input.expires_in_days !== undefined && {
+              expiresAt: Math.round(Date.now() + input.expires_in_days * DAY),
+            }),
+            handOver: async (key, { oldKey }) => {
+              const path = fileFor(keyDir, key.id);
+              const written = writeNewKeyFile(path, key, oldKey.securityLevel, connection, FROM);
+              file = path;
+              return {
+                undo: async () => {
+                  written.undo();
+                  file = undefined;
+                },
+              };
+            },
+          })
+          .finally(() => {
+            if (sent !== undefined) markers.delete(sent);
+          });
         // rotate() resolves only after the hand-over, which names the file.
         const path = file ?? "";
         log(
@@ -258,7 +328,7 @@ export function registerWriteTools(
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     },
     (input, extra) =>
-      guarded(async () => {
+      run("delete_api_keys")(async () => {
         const ids = [...new Set(input.ids)];
         if (ids.includes(ownKeyId)) {
           throw new ToolError(

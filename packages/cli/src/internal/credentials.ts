@@ -6,7 +6,7 @@ import {
   type XsiamClientSettings,
   XsiamValidationError,
 } from "@xsiam-sdk/client";
-import { CliError, EXIT, pathShown } from "./errors.js";
+import { CliError, EXIT, pathShown, typed } from "./errors.js";
 import type { Output, Streams } from "./output.js";
 import { shellWord } from "./shell.js";
 
@@ -156,6 +156,16 @@ function checkCredentials(settings: Record<string, string | undefined>): void {
       `set them in the environment; or put them, one NAME=value per line, in a file of mode 600 given with --credentials FILE${STDIN_HINT}`,
     );
   }
+  // A key where the tenant goes would be sent as a host name to DNS, and shown in every message.
+  for (const name of ["XSIAM_FQDN", "XSIAM_BASE_URL"] as const) {
+    if (/[A-Za-z0-9]{32,}/.test(settings[name] ?? "")) {
+      throw new CliError(
+        `${name} holds a run of 32 or more letters and digits, as a key does: not shown, and not used`,
+        EXIT.usage,
+        "XSIAM_FQDN and XSIAM_API_KEY may be swapped; the FQDN is the tenant's host name, as in the console's address",
+      );
+    }
+  }
   const id = (settings.XSIAM_API_KEY_ID ?? "").trim();
   if (!/^[1-9][0-9]{0,15}$/.test(id)) {
     const shown =
@@ -187,7 +197,7 @@ export function clientFrom(
   if (settle === undefined || settle === "") return createXsiamClientFromEnv(settings, options);
   if (!/^\d{1,7}$/.test(settle)) {
     throw new CliError(
-      `XSIAM_SETTLE_MS must be a whole number of milliseconds (got ${JSON.stringify(settle.slice(0, 20))})`,
+      `XSIAM_SETTLE_MS must be a whole number of milliseconds (got ${typed(settle)})`,
       EXIT.usage,
     );
   }

@@ -34,18 +34,30 @@ export const keySchema: z.ZodType<KeyOut> = z.object({
   createdBy: z.string().describe("the user who created it (escaped)"),
 });
 
+// The most of one text from the service a result holds: a comment of control characters, escaped,
+// is six times its length, and a result goes into a model's context and a line of the protocol.
+const MAX_TEXT = 1_000;
+
+/** Text from the service, as a result holds it: escaped, and cut at MAX_TEXT characters. */
+export function serviceText(text: string): string {
+  const escaped = escapeText(text);
+  return escaped.length <= MAX_TEXT
+    ? escaped
+    : `${escaped.slice(0, MAX_TEXT)}… [cut: ${escaped.length} characters]`;
+}
+
 /** A listed key, for a result: dates as ISO text, the service's text escaped. */
 export function keyOut(key: ApiKeyInfo, now: number): KeyOut {
   return {
     id: key.id,
     securityLevel: key.securityLevel,
-    roles: key.roles.map(escapeText),
-    comment: key.comment === null ? null : escapeText(key.comment),
-    marker: key.marker === null ? null : escapeText(key.marker),
+    roles: key.roles.map(serviceText),
+    comment: key.comment === null ? null : serviceText(key.comment),
+    marker: key.marker === null ? null : serviceText(key.marker),
     createdAt: key.createdAt.toISOString(),
     expiresAt: key.expiresAt ? key.expiresAt.toISOString() : null,
     expiresInDays: key.expiresAt ? Math.floor(((key.expiresAt.getTime() - now) / DAY) * 10) / 10 : null,
-    createdBy: escapeText(key.createdBy),
+    createdBy: serviceText(key.createdBy),
   };
 }
 
@@ -118,6 +130,35 @@ function errorFields(error: unknown): Record<string, unknown> {
   return fields;
 }
 
+// The client's words for its own calls and arguments, in the tools' (only these exact phrases).
+const CLIENT_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\(apiKeys\.list\(\) gives each key's marker\)/g, "(list_api_keys with this marker finds it)"],
+  [/apiKeys\.delete\(\[([\d, ]+)\]\)/g, "delete_api_keys (ids [$1])"],
+];
+const ARGUMENTS: Readonly<Record<string, string>> = {
+  expiration: "expires_in_days",
+  expiresAt: "expires_in_days",
+  "options.expiresAt": "expires_in_days",
+  "filter.expiresBefore": "expiring_within_days",
+  "filter.roles": "roles",
+  "filter.ids": "ids",
+  securityLevel: "security_level",
+  roles: "roles",
+  comment: "comment",
+  id: "id",
+};
+
+const inToolWords = (text: string) =>
+  CLIENT_WORDS.reduce((result, [pattern, words]) => result.replace(pattern, words), text);
+
+/** A validation error's message with the tool's argument for the client's field, where there is one. */
+function validationMessage(error: XsiamError): string | undefined {
+  const { field, reason } = error as unknown as { field?: unknown; reason?: unknown };
+  if (typeof field !== "string" || typeof reason !== "string") return undefined;
+  const argument = ARGUMENTS[field.replace(/\[\d+\]$/, "")];
+  return argument === undefined ? undefined : `${argument} ${reason}`;
+}
+
 /**
  * A failed call, as a tool result with `isError` (never a protocol error, never a crash): the typed
  * error's name, message and hint as JSON strings. The client's messages hold no secret (its errors
@@ -129,11 +170,13 @@ export function failure(error: unknown): CallToolResult {
   const message = error instanceof Error ? error.message : String(error);
   const hint = (error as { hint?: unknown } | undefined)?.hint;
   const own = error instanceof XsiamError || error instanceof ToolError;
+  const validation =
+    error instanceof XsiamError && name === "XsiamValidationError" ? validationMessage(error) : undefined;
   const data = {
     error: {
       type: name,
-      message: own ? message : escapeText(message),
-      ...(typeof hint === "string" && { hint: own ? hint : escapeText(hint) }),
+      message: validation ?? (own ? inToolWords(message) : serviceText(message)),
+      ...(typeof hint === "string" && { hint: own ? inToolWords(hint) : serviceText(hint) }),
       ...errorFields(error),
     },
   };
@@ -152,4 +195,75 @@ export async function guarded(work: () => Promise<CallToolResult>): Promise<Call
 /** A signal that aborts when the call is cancelled by the MCP client or the server is stopping. */
 export function callSignal(call: AbortSignal, server: AbortSignal | undefined): AbortSignal {
   return server ? AbortSignal.any([call, server]) : call;
+}
+
+/** Every run of this many characters or more of a secret is taken for it. */
+const FRAGMENT = 16;
+
+/**
+ * A function that takes the server's own secrets out of text a result holds: each secret as it is,
+ * in base64, base64url, hexadecimal and percent-encoded, and any run of 16 or more characters of
+ * one of these (half a key in one field and half in another). A hostile service could put them in
+ * a comment or an error; the client's redaction covers only error bodies.
+ */
+export function secretRedactor(secrets: readonly string[]): (text: string) => string {
+  const forms = secrets
+    .filter((secret) => secret.length >= FRAGMENT)
+    .flatMap((secret) => {
+      const bytes = Buffer.from(secret, "utf8");
+      return [
+        secret,
+        bytes.toString("base64"),
+        bytes.toString("base64url"),
+        bytes.toString("hex"),
+        bytes.toString("hex").toUpperCase(),
+        encodeURIComponent(secret),
+      ];
+    });
+  if (forms.length === 0) return (text) => text;
+  const pieces = new Set<string>();
+  for (const form of forms)
+    for (let at = 0; at + FRAGMENT <= form.length; at++) pieces.add(form.slice(at, at + FRAGMENT));
+  return (text) => {
+    if (text.length < FRAGMENT) return text;
+    let result = "";
+    let from = 0;
+    for (let at = 0; at + FRAGMENT <= text.length; ) {
+      if (!pieces.has(text.slice(at, at + FRAGMENT))) {
+        at++;
+        continue;
+      }
+      let end = at + FRAGMENT;
+      while (end < text.length && pieces.has(text.slice(end - FRAGMENT + 1, end + 1))) end++;
+      result += `${text.slice(from, at)}[redacted]`;
+      from = end;
+      at = end;
+    }
+    return result + text.slice(from);
+  };
+}
+
+/** `value` with `redact` applied to every string in it, at any depth. */
+export function redactedValue(value: unknown, redact: (text: string) => string): unknown {
+  if (typeof value === "string") return redact(value);
+  if (Array.isArray(value)) return value.map((item) => redactedValue(item, redact));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([name, item]) => [name, redactedValue(item, redact)]),
+    );
+  }
+  return value;
+}
+
+/** A result without the server's secrets, in its text and in its structured content. */
+export function redactedResult(result: CallToolResult, redact: (text: string) => string): CallToolResult {
+  return {
+    ...result,
+    content: result.content.map((item) =>
+      item.type === "text" ? { ...item, text: redact(item.text) } : item,
+    ),
+    ...(result.structuredContent !== undefined && {
+      structuredContent: redactedValue(result.structuredContent, redact) as Record<string, unknown>,
+    }),
+  };
 }
