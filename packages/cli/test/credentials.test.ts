@@ -77,6 +77,21 @@ describe("--credentials", () => {
     });
   });
 
+  test("a key where the tenant or the settle time goes is refused, and not shown", async () => {
+    const key = tenant.rootKey.key;
+    for (const env of [
+      { XSIAM_FQDN: key.slice(0, 40), XSIAM_API_KEY_ID: "1", XSIAM_API_KEY: "x" },
+      { XSIAM_BASE_URL: tenant.baseUrl, XSIAM_API_KEY_ID: "1", XSIAM_API_KEY: "x", XSIAM_SETTLE_MS: key },
+    ]) {
+      const { code, stderr } = await xsiamKeys(["list"], { cwd: dir, env });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(
+        /XSIAM_FQDN holds a run of 32 or more letters and digits|XSIAM_SETTLE_MS must be/,
+      );
+      expect(stderr).not.toContain(key.slice(0, 16));
+    }
+  });
+
   test("a missing file is the tool's error (exit 1), naming the option", async () => {
     const { code, stderr } = await xsiamKeys(["--credentials", "nope.env", "check"], { cwd: dir });
     expect(code).toBe(1);
