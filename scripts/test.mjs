@@ -56,7 +56,9 @@ const run = (args) =>
 
 // Phase 1: everything but the tests, on every core.
 const CHECKS = ["build", "lint", "typecheck", "check:generated", "check:spec-compat"];
-const checked = spawnSync(turbo, ["run", ...CHECKS, "--continue", ...extra], {
+// Three at a time: turbo's default (10) ran a dozen type checkers at once on 2 cores, and the
+// switching between them cost about a tenth of the phase's CPU (1 min 27 s, against 1 min 15 s).
+const checked = spawnSync(turbo, ["run", ...CHECKS, "--continue", "--concurrency=3", ...extra], {
   cwd: root,
   stdio: "inherit",
   shell: process.platform === "win32",
