@@ -5,12 +5,12 @@
  * and the Unicode characters that reorder or hide text: every format character (bidirectional
  * overrides, isolates and marks, zero-width characters, the byte-order mark, the soft hyphen, the
  * interlinear annotation marks, and the tag characters that can carry hidden ASCII), line and
- * paragraph separators, the invisible fillers, the combining grapheme joiner and the supplementary
- * variation selectors; and `\` itself,
+ * paragraph separators, and every other default-ignorable character (invisible fillers, the
+ * combining grapheme joiner, variation selectors, unassigned ones), except the two variation
+ * selectors that choose how an emoji is drawn (U+FE0E, U+FE0F); and `\` itself,
  * so that an escape cannot be forged.
  */
-const UNSAFE =
-  /[\\\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\u115f\u1160\u3164\uffa0]|\u034f|\u17b4|\u17b5|[\u{e0100}-\u{e01ef}]/gu;
+const UNSAFE = /[\\\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]|(?![\ufe0e\ufe0f])\p{Default_Ignorable_Code_Point}/gu;
 const NAMED: Readonly<Record<string, string>> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /**

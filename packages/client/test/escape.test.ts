@@ -21,6 +21,14 @@ describe("escapeText", () => {
     ["a supplementary variation selector", "a\u{e0100}", "a\\udb40\\udd00"],
     ["a shorthand format control", "a\u{1bca0}", "a\\ud82f\\udca0"],
     ["lone surrogates", "a\ud800b\udc00", "a\\ud800b\\udc00"],
+    // What else renders as nothing: variation selectors 1 to 14, Mongolian ones, unassigned ones.
+    ["a variation selector", "a\ufe00b", "a\\ufe00b"],
+    ["a Mongolian variation selector", "a\u180bb", "a\\u180bb"],
+    [
+      "unassigned default-ignorable characters",
+      "a\u2065\ufff0\u{e0000}\u{e0fff}",
+      "a\\u2065\\ufff0\\udb40\\udc00\\udb43\\udfff",
+    ],
   ])("escapes %s", (_label, text, escaped) => {
     expect(escapeText(text)).toBe(escaped);
     // Nothing in the result is itself unsafe, and escaping is stable on plain text.

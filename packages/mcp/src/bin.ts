@@ -209,7 +209,7 @@ async function start(args: readonly string[]): Promise<void> {
         say(
           `${signal} again: stopping at once. ${
             left.length === 0
-              ? "No generate was on its way."
+              ? "No generate request was waiting for its key; what each call did is in the lines above."
               : `A key may be created with ${left.join(", or ")}: find it with xsiam-keys list --marker and delete it.`
           }`,
         );
@@ -230,7 +230,8 @@ async function start(args: readonly string[]): Promise<void> {
   const redis = settings.XSIAM_REDIS_URL?.trim();
   say(
     [
-      `serving ${client.baseUrl}${child ? ` (child tenant ${escapeText(JSON.stringify(child))})` : ""} with key ${ownKeyId}`,
+      // The child tenant's id is not shown: it is the one setting that could hold a pasted key unchecked.
+      `serving ${client.baseUrl}${child ? " (a child tenant)" : ""} with key ${ownKeyId}`,
       keyDir === undefined
         ? "read-only"
         : `write mode: new keys go to ${escapeText(server.keyDir ?? keyDir)}`,

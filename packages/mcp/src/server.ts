@@ -10,7 +10,7 @@ import {
   keySchema,
   ok,
   redactedResult,
-  secretRedactor,
+  SecretRedactor,
   ToolError,
 } from "./internal/results.js";
 import { registerWriteTools } from "./write-tools.js";
@@ -46,6 +46,18 @@ export interface XsiamMcpServerOptions {
   /** The server's version, as it tells the MCP client. */
   readonly version?: string | undefined;
 }
+
+/**
+ * A failure's words for the person who reads the log, who may no longer have the model at hand:
+ * the tools that would clean up, as xsiam-keys commands.
+ */
+const inShellWords = (text: string) =>
+  text
+    .replace(
+      /delete_api_keys \(ids \[([\d, ]+)\]\)/g,
+      (_, ids: string) => `xsiam-keys delete ${ids.split(/,\s*/).join(" ")}`,
+    )
+    .replace(/\(list_api_keys with this marker finds it\)/g, "(xsiam-keys list --marker finds it)");
 
 /** The server, and a way to wait for the tool calls in progress (a rotation undoing, say). */
 export type XsiamMcpServer = McpServer & {
@@ -92,7 +104,8 @@ export function createXsiamMcpServer(options: XsiamMcpServerOptions): XsiamMcpSe
   const { client, ownKeyId, signal } = options;
   const keyDir = options.keyDir === undefined ? undefined : checkedKeyDir(options.keyDir);
   const log = options.log ?? (() => undefined);
-  const redact = secretRedactor(options.secrets ?? []);
+  const redactor = new SecretRedactor(options.secrets ?? []);
+  const redact = redactor.redact;
   const markers = new Set<string>();
   const inFlight = new Set<Promise<unknown>>();
   /** Runs a tool's work: never a crash, never a secret in the result; a write's failure is logged too. */
@@ -106,7 +119,7 @@ export function createXsiamMcpServer(options: XsiamMcpServerOptions): XsiamMcpSe
         if (tool !== undefined && clean.isError) {
           const first = clean.content[0];
           log(
-            `${tool} failed: ${first?.type === "text" ? first.text.replace(/\s+/g, " ").slice(0, 2_000) : ""}`,
+            `${tool} failed: ${first?.type === "text" ? inShellWords(first.text).replace(/\s+/g, " ").slice(0, 2_000) : ""}`,
           );
         }
         return clean;
@@ -318,6 +331,7 @@ export function createXsiamMcpServer(options: XsiamMcpServerOptions): XsiamMcpSe
       signal,
       log,
       markers,
+      redactor,
     });
   }
   return Object.assign(server, {

@@ -9,7 +9,14 @@ import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sd
 import { writeNewKeyFile } from "@xsiam-sdk/cli";
 import { escapeText, type GeneratedApiKey, type XsiamClient } from "@xsiam-sdk/client";
 import { z } from "zod";
-import { callSignal, type guarded as guardedCall, ok, ToolError } from "./internal/results.js";
+import {
+  callSignal,
+  type guarded as guardedCall,
+  ok,
+  type SecretRedactor,
+  serviceText,
+  ToolError,
+} from "./internal/results.js";
 
 const DAY = 86_400_000;
 const FROM = "xsiam-mcp";
@@ -23,6 +30,8 @@ export interface WriteToolsOptions {
   readonly log: (text: string) => void;
   /** The markers of generate requests sent and not yet settled: what a hard stop may leave. */
   readonly markers: Set<string>;
+  /** What no result may show: each key the server mints is added. */
+  readonly redactor: SecretRedactor;
 }
 
 /** The progress notifications a call may send: with the client's token, if it gave one. */
@@ -68,7 +77,7 @@ export function registerWriteTools(
   run: (tool: string) => typeof guardedCall,
   options: WriteToolsOptions,
 ): void {
-  const { client, ownKeyId, keyDir, connection, signal, log, markers } = options;
+  const { client, ownKeyId, keyDir, connection, signal, log, markers, redactor } = options;
 
   /** Refused before anything is created: a key minted into a folder it cannot be written to is a key nobody holds. */
   const checkKeyDir = () => {
@@ -153,17 +162,18 @@ export function registerWriteTools(
     (input, extra) =>
       run("generate_api_key")(async () => {
         checkKeyDir();
-        if (extra.signal.aborted || signal?.aborted)
-          throw new ToolError("cancelled before anything was sent");
+        const stopped = () => extra.signal.aborted || signal?.aborted === true;
+        if (stopped()) throw new ToolError("cancelled before anything was sent");
         const securityLevel = input.security_level ?? "advanced";
         const progress = progressOf(extra);
-        let sent: string | undefined;
+        const sent: string[] = [];
         // Not stopped by a cancelled call or a stopping server: a generate sent may mint a key, and
-        // only its reply holds the key. It runs to its end (the client waits for a late key, and
-        // deletes a key it cannot have), and the key goes to its file whoever still listens; each
-        // marker is in the log before its request goes, for a stop that cannot wait (a second signal).
-        const key = await client.apiKeys
-          .generate(
+        // only its reply holds the key. The try in flight runs to its end (the client waits for a
+        // late key, and deletes a key it cannot have), and the key goes to its file whoever still
+        // listens; no other try is sent once the call is stopped. Each marker is in the log before
+        // its request goes, and pending until the call is over, for a stop that cannot wait.
+        try {
+          const key = await client.apiKeys.generate(
             {
               roles: input.roles,
               securityLevel,
@@ -174,8 +184,9 @@ export function registerWriteTools(
             },
             {
               onSend: ({ marker, attempt }) => {
-                if (sent !== undefined) markers.delete(sent);
-                sent = marker;
+                if (attempt > 1 && stopped())
+                  throw new ToolError("the call was stopped: no other try is sent");
+                sent.push(marker);
                 markers.add(marker);
                 log(`generate_api_key: sending try ${attempt}; its key will carry ${marker}`);
               },
@@ -186,23 +197,24 @@ export function registerWriteTools(
                     : `the service may still create the key: looking for ${marker}, ${Math.round((windowMs - waitedMs) / 1000)} s left`,
                 ),
             },
-          )
-          .finally(() => {
-            if (sent !== undefined) markers.delete(sent);
-          });
-        const file = await store(key, securityLevel);
-        log(`generate_api_key: key ${key.id} written to ${escapeText(file)}`);
-        // The expiry as the service has it (its default, or a rounded one); the key exists either way.
-        const listed = await client.apiKeys.get(key.id).catch(() => undefined);
-        return ok(
-          `Key ${key.id} was created and written to the file below (mode 600). The key itself is not shown: hand the file to what needs it.`,
-          {
-            id: key.id,
-            file,
-            securityLevel,
-            expiresAt: listed?.expiresAt ? listed.expiresAt.toISOString() : null,
-          },
-        );
+          );
+          redactor.add(key.key);
+          const file = await store(key, securityLevel);
+          log(`generate_api_key: key ${key.id} written to ${escapeText(file)}`);
+          // The expiry as the service has it (its default, or a rounded one); the key exists either way.
+          const listed = await client.apiKeys.get(key.id).catch(() => undefined);
+          return ok(
+            `Key ${key.id} was created and written to the file below (mode 600). The key itself is not shown: hand the file to what needs it.`,
+            {
+              id: key.id,
+              file,
+              securityLevel,
+              expiresAt: listed?.expiresAt ? listed.expiresAt.toISOString() : null,
+            },
+          );
+        } finally {
+          for (const marker of sent) markers.delete(marker);
+        }
       }),
   );
 
@@ -244,7 +256,7 @@ export function registerWriteTools(
         }
         checkKeyDir();
         let file: string | undefined;
-        let sent: string | undefined;
+        const sent: string[] = [];
         const progress = progressOf(extra);
         // A cancelled call or a stopping server stops the rotation, which undoes what it did (a
         // generate already sent is waited for and its key deleted); its error names what is left.
@@ -254,8 +266,7 @@ export function registerWriteTools(
             signal: callSignal(extra.signal, signal),
             onProgress: (event) => {
               if (event.kind === "sending") {
-                if (sent !== undefined) markers.delete(sent);
-                sent = event.marker;
+                sent.push(event.marker);
                 markers.add(event.marker);
                 log(
                   `rotate_api_key: key ${input.id}: sending try ${event.attempt}; its new key will carry ${event.marker}`,
@@ -269,6 +280,7 @@ export function registerWriteTools(
               expiresAt: Math.round(Date.now() + input.expires_in_days * DAY),
             }),
             handOver: async (key, { oldKey }) => {
+              redactor.add(key.key);
               const path = fileFor(keyDir, key.id);
               const written = writeNewKeyFile(path, key, oldKey.securityLevel, connection, FROM);
               file = path;
@@ -281,7 +293,7 @@ export function registerWriteTools(
             },
           })
           .finally(() => {
-            if (sent !== undefined) markers.delete(sent);
+            for (const marker of sent) markers.delete(marker);
           });
         // rotate() resolves only after the hand-over, which names the file.
         const path = file ?? "";
@@ -352,8 +364,8 @@ export function registerWriteTools(
         const wouldDelete = keys.map((key) => ({
           id: key.id,
           securityLevel: key.securityLevel,
-          roles: key.roles.map(escapeText),
-          comment: key.comment === null ? null : escapeText(key.comment),
+          roles: key.roles.map(serviceText),
+          comment: key.comment === null ? null : serviceText(key.comment),
           expiresAt: key.expiresAt ? key.expiresAt.toISOString() : null,
         }));
         const confirmed = new Set(input.confirm_ids ?? []);
@@ -373,12 +385,14 @@ export function registerWriteTools(
           try {
             answer = await server.server.elicitInput(
               {
-                message: `Delete ${one ? "this API key" : `these ${ids.length} API keys`} at ${client.baseUrl}, for good?\n${wouldDelete
-                  .map(
-                    (key) =>
-                      `- key ${key.id} (${key.securityLevel}; roles ${key.roles.map(quoted).join(", ")}; comment ${quoted(key.comment)}; expires ${key.expiresAt ?? "never"})`,
-                  )
-                  .join("\n")}`,
+                message: redactor.redact(
+                  `Delete ${one ? "this API key" : `these ${ids.length} API keys`} at ${client.baseUrl}, for good?\n${wouldDelete
+                    .map(
+                      (key) =>
+                        `- key ${key.id} (${key.securityLevel}; roles ${key.roles.map(quoted).join(", ")}; comment ${quoted(key.comment)}; expires ${key.expiresAt ?? "never"})`,
+                    )
+                    .join("\n")}`,
+                ),
                 requestedSchema: {
                   type: "object",
                   properties: {

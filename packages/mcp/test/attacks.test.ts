@@ -60,6 +60,36 @@ describe("a generate whose call ends before the service answers", () => {
     }
   });
 
+  test("cancelled while a try's window is open: no other try is sent, and the log names the late key's marker", async () => {
+    // Each try's window for a late key is 300 ms; the first try gets a 504 at once, and its key is
+    // minted only after 1.5 s: the client would send a second try when the window closes.
+    const session = await startServer(["--allow-write", "--key-dir", keyFolder()], {
+      ...credentialsOf(tenant),
+      XSIAM_SETTLE_MS: "300",
+    });
+    try {
+      const calls = tenant.faults.calls().generate;
+      tenant.faults.inject("generate", { kind: "act-later", afterMs: 1_500, answerMs: 50, status: 504 });
+      await session.client
+        .callTool({ name: "generate_api_key", arguments: { roles: ["Viewer"] } }, undefined, {
+          signal: AbortSignal.timeout(150),
+        })
+        .catch(() => undefined);
+      await until(() => session.log().includes("generate_api_key failed"), "the call's end in the log");
+      const marker = /its key will carry (\[xsiam-sdk:[A-Za-z0-9]{16}\])/.exec(session.log())?.[1];
+      expect(marker).toBeDefined();
+      await tenant.idle();
+      // One try only, and its marker in the failure's log line, with the command that finds its key.
+      expect(tenant.faults.calls().generate).toBe(calls + 1);
+      const failure = session.log().split("generate_api_key failed")[1] ?? "";
+      expect(failure).toContain(`${marker} (xsiam-keys list --marker finds it)`);
+      // The key minted late is the one it names.
+      expect(tenant.keys().some((key) => key.comment?.includes(marker ?? "-"))).toBe(true);
+    } finally {
+      await session.close();
+    }
+  });
+
   test("SIGTERM: the server waits for the key, writes its file, then exits 143", async () => {
     const dir = keyFolder();
     const session = await startServer(["--allow-write", "--key-dir", dir], credentialsOf(tenant));
@@ -120,13 +150,49 @@ describe("a tenant that echoes the server's key in its data", () => {
     ["in hexadecimal", (key: string) => Buffer.from(key).toString("hex")],
     ["split: its first half", (key: string) => key.slice(0, Math.ceil(key.length / 2))],
     ["split: its second half", (key: string) => key.slice(Math.ceil(key.length / 2))],
-  ])("in a comment, %s: redacted in the text and the structured result", async (_label, form) => {
-    const secret = form(tenant.rootKey.key);
-    const echoed = tenant.addKey({ roles: ["Viewer"], comment: `note ${secret} end` });
+  ])(
+    "in a comment, %s: redacted where it stands, in the text and the structured result",
+    async (_label, form) => {
+      const secret = form(tenant.rootKey.key);
+      const echoed = tenant.addKey({ roles: ["Viewer"], comment: `note ${secret} end` });
+      const result = await session.call("list_api_keys", { ids: [echoed.id] });
+      const comment = (result.structuredContent as { keys: Array<{ comment: string }> }).keys[0]?.comment;
+      expect(comment).toBe("note [redacted] end");
+      expect(textOf(result)).not.toContain(secret);
+    },
+  );
+
+  test.each([
+    [
+      "percent-encoded, every character",
+      (key: string) => [...key].map((c) => `%${c.charCodeAt(0).toString(16)}`).join(""),
+    ],
+    [
+      "in a Basic credential's base64 (shifted)",
+      (key: string) => Buffer.from(`api:${key}`).toString("base64"),
+    ],
+    ["spread apart by zero-width spaces", (key: string) => [...key].join("\u200b")],
+    [
+      "in fullwidth letters",
+      (key: string) => key.replace(/[A-Za-z0-9]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)),
+    ],
+    ["reversed", (key: string) => [...key].reverse().join("")],
+  ])("in a comment, %s: the whole comment is withheld", async (_label, form) => {
+    const echoed = tenant.addKey({ roles: ["Viewer"], comment: `note ${form(tenant.rootKey.key)} end` });
     const result = await session.call("list_api_keys", { ids: [echoed.id] });
     const comment = (result.structuredContent as { keys: Array<{ comment: string }> }).keys[0]?.comment;
-    expect(comment).toBe("note [redacted] end");
-    expect(textOf(result)).not.toContain(secret);
+    expect(comment).toBe("[redacted: it held a form of a key]");
+  });
+
+  test("ordinary comments are left as they are", async () => {
+    const plain = tenant.addKey({
+      roles: ["Viewer"],
+      comment: "nightly export for the SOC dashboard (owner: j.doe, ticket SEC-4521)",
+    });
+    const result = await session.call("list_api_keys", { ids: [plain.id] });
+    expect((result.structuredContent as { keys: Array<{ comment: string }> }).keys[0]?.comment).toBe(
+      "nightly export for the SOC dashboard (owner: j.doe, ticket SEC-4521)",
+    );
   });
 });
 

@@ -510,6 +510,18 @@ describe("write mode with a client that asks the person (elicitation)", () => {
       expect(asked[0]).toContain(`key ${key.id} (advanced; roles "Viewer"; comment "old\\u001b[31m red"`);
       expect(asked[0]).not.toContain("\u001b");
 
+      // The prompt is the person's, not the model's, and still holds no key and no flood of text.
+      const echo = tenant.addKey({
+        roles: ["Viewer"],
+        comment: `hi ${tenant.rootKey.key} ${"\u0007".repeat(5_000)}`,
+      });
+      answer = false;
+      await session.call("delete_api_keys", { ids: [echo.id], confirm_ids: [echo.id] });
+      const prompt = asked.at(-1) ?? "";
+      expect(prompt).not.toContain(tenant.rootKey.key);
+      expect(prompt).toContain("[redacted]");
+      expect(prompt.length).toBeLessThan(2_000);
+
       // A client that fails to ask (its handler throws): nothing is deleted.
       failing = true;
       const other = tenant.addKey({ roles: ["Viewer"] });

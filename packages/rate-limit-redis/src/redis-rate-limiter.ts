@@ -117,7 +117,9 @@ function credentialsOf(url: string | undefined): string[] {
   try {
     if (url === undefined) return [];
     const { username, password } = new URL(url);
-    return [...new Set([password, username, decode(password), decode(username)])]
+    // A user name is redacted only when it is long enough not to be part of ordinary words.
+    const user = username.length >= 4 ? [username, decode(username)] : [];
+    return [...new Set([password, decode(password), ...user])]
       .filter((value) => value !== "")
       .sort((a, b) => b.length - a.length);
   } catch {

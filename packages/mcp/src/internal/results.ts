@@ -200,46 +200,104 @@ export function callSignal(call: AbortSignal, server: AbortSignal | undefined): 
 /** Every run of this many characters or more of a secret is taken for it. */
 const FRAGMENT = 16;
 
+/** What text may be read as, beside itself: what a hostile service could dress a secret in. */
+function readings(text: string): string[] {
+  const found = [text];
+  const add = (reading: string) => {
+    if (reading !== text && !found.includes(reading)) found.push(reading);
+  };
+  // Escapes: percent (one byte each), \uXXXX, HTML character references.
+  add(text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))));
+  add(
+    text.replace(/\\u([0-9A-Fa-f]{4})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+  );
+  add(
+    text.replace(
+      /&#(?:[xX]([0-9A-Fa-f]+)|(\d+));/g,
+      (_, hex: string | undefined, decimal: string | undefined) =>
+        String.fromCodePoint(Math.min(0x10ffff, hex ? Number.parseInt(hex, 16) : Number(decimal))),
+    ),
+  );
+  // Look-alikes: fullwidth letters and the like (NFKC), with combining marks taken off.
+  add(text.normalize("NFKD").replace(/\p{M}/gu, "").normalize("NFKC"));
+  // Base64 of anything that holds the secret (a Basic credential, a token), from any offset.
+  for (const run of text.match(/[A-Za-z0-9+/_-]{20,}/g) ?? []) {
+    for (const offset of [0, 1, 2, 3]) add(Buffer.from(run.slice(offset), "base64").toString("latin1"));
+  }
+  // The letters and digits alone, forwards and backwards: separators, zero-width characters or
+  // dashes put between the characters of a key do not hide it.
+  for (const reading of [...found]) {
+    const skeleton = reading.normalize("NFKC").replace(/[^A-Za-z0-9]/g, "");
+    add(skeleton);
+    add([...skeleton].reverse().join(""));
+  }
+  return found;
+}
+
 /**
- * A function that takes the server's own secrets out of text a result holds: each secret as it is,
- * in base64, base64url, hexadecimal and percent-encoded, and any run of 16 or more characters of
- * one of these (half a key in one field and half in another). A hostile service could put them in
- * a comment or an error; the client's redaction covers only error bodies.
+ * Takes the server's own secrets (and the keys it minted) out of text a result holds. A run of 16
+ * or more characters of a secret, of its base64, base64url or hexadecimal, is replaced where it
+ * stands; text that holds one only when read another way (percent-encoded, `\u` escapes, HTML
+ * references, look-alike letters, base64 at any offset, characters spread apart or reversed) is
+ * replaced whole. A hostile service could put a key in a comment or an error; the client's
+ * redaction covers only error bodies.
  */
-export function secretRedactor(secrets: readonly string[]): (text: string) => string {
-  const forms = secrets
-    .filter((secret) => secret.length >= FRAGMENT)
-    .flatMap((secret) => {
-      const bytes = Buffer.from(secret, "utf8");
-      return [
-        secret,
-        bytes.toString("base64"),
-        bytes.toString("base64url"),
-        bytes.toString("hex"),
-        bytes.toString("hex").toUpperCase(),
-        encodeURIComponent(secret),
-      ];
-    });
-  if (forms.length === 0) return (text) => text;
-  const pieces = new Set<string>();
-  for (const form of forms)
-    for (let at = 0; at + FRAGMENT <= form.length; at++) pieces.add(form.slice(at, at + FRAGMENT));
-  return (text) => {
-    if (text.length < FRAGMENT) return text;
+export class SecretRedactor {
+  readonly #pieces = new Set<string>();
+
+  constructor(secrets: readonly string[] = []) {
+    for (const secret of secrets) this.add(secret);
+  }
+
+  /** Adds a secret: a key the server minted, say. */
+  add(secret: string): void {
+    if (secret.length < FRAGMENT) return;
+    const bytes = Buffer.from(secret, "utf8");
+    const hex = bytes.toString("hex");
+    for (const form of [
+      secret,
+      bytes.toString("base64"),
+      bytes.toString("base64url"),
+      hex,
+      hex.toUpperCase(),
+    ]) {
+      for (let at = 0; at + FRAGMENT <= form.length; at++) this.#pieces.add(form.slice(at, at + FRAGMENT));
+    }
+    // Hexadecimal in any mix of cases, and the key's letters in either case (a host name).
+    for (let at = 0; at + FRAGMENT <= secret.length; at++)
+      this.#pieces.add(secret.slice(at, at + FRAGMENT).toLowerCase());
+  }
+
+  #holds(text: string): boolean {
+    for (let at = 0; at + FRAGMENT <= text.length; at++) {
+      const window = text.slice(at, at + FRAGMENT);
+      if (this.#pieces.has(window) || this.#pieces.has(window.toLowerCase())) return true;
+    }
+    return false;
+  }
+
+  /** `text` without any secret. */
+  redact = (text: string): string => {
+    if (this.#pieces.size === 0 || text.length < FRAGMENT) return text;
+    const has = (window: string) => this.#pieces.has(window) || this.#pieces.has(window.toLowerCase());
     let result = "";
     let from = 0;
     for (let at = 0; at + FRAGMENT <= text.length; ) {
-      if (!pieces.has(text.slice(at, at + FRAGMENT))) {
+      if (!has(text.slice(at, at + FRAGMENT))) {
         at++;
         continue;
       }
       let end = at + FRAGMENT;
-      while (end < text.length && pieces.has(text.slice(end - FRAGMENT + 1, end + 1))) end++;
+      while (end < text.length && has(text.slice(end - FRAGMENT + 1, end + 1))) end++;
       result += `${text.slice(from, at)}[redacted]`;
       from = end;
       at = end;
     }
-    return result + text.slice(from);
+    result += text.slice(from);
+    // Held only when read another way: nothing of it can be shown safely.
+    return readings(result).some((reading) => this.#holds(reading))
+      ? "[redacted: it held a form of a key]"
+      : result;
   };
 }
 
@@ -257,13 +315,36 @@ export function redactedValue(value: unknown, redact: (text: string) => string):
 
 /** A result without the server's secrets, in its text and in its structured content. */
 export function redactedResult(result: CallToolResult, redact: (text: string) => string): CallToolResult {
-  return {
-    ...result,
-    content: result.content.map((item) =>
-      item.type === "text" ? { ...item, text: redact(item.text) } : item,
-    ),
-    ...(result.structuredContent !== undefined && {
-      structuredContent: redactedValue(result.structuredContent, redact) as Record<string, unknown>,
-    }),
-  };
+  const data =
+    result.structuredContent === undefined
+      ? undefined
+      : (redactedValue(result.structuredContent, redact) as Record<string, unknown>);
+  // A success's text is its summary line and its data: made again from the data without secrets,
+  // so that a comment withheld there is withheld here too, and the rest shown.
+  const content = result.content.map((item) => {
+    if (item.type !== "text") return item;
+    if (data === undefined || result.isError) return { ...item, text: redact(item.text) };
+    const summary = item.text.slice(0, Math.max(0, item.text.indexOf("\n")));
+    return { ...item, text: redact(`${redact(summary)}\n${JSON.stringify(data, null, 2)}`) };
+  });
+  // A key hidden across fields (a piece in each of several roles) shows only in the text as a
+  // whole: then none of the result is given.
+  if (content.some((item) => item.type === "text" && item.text.startsWith("[redacted: it held"))) {
+    return {
+      isError: true,
+      content: [
+        {
+          type: "text",
+          text: JSON.stringify({
+            error: {
+              type: "ToolError",
+              message: "the result was withheld: the service's answer held a form of a key",
+              hint: "look at the keys in the console, or with xsiam-keys; the service's data may have been tampered with",
+            },
+          }),
+        },
+      ],
+    };
+  }
+  return { ...result, content, ...(data !== undefined && { structuredContent: data }) };
 }
