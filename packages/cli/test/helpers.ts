@@ -3,43 +3,23 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type NodeRun, runNode } from "@xsiam-sdk/test-support";
 import type { FakeTenant, UsableKey } from "@xsiam-sdk/testing";
 
 /** The built bin, as npm would install it. */
 export const BIN = fileURLToPath(new URL("../bin/xsiam-keys.js", import.meta.url));
 
-export interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type Run = NodeRun;
 
 /**
- * Runs `xsiam-keys args` as a process, in `cwd`, with only the environment given (plus PATH),
- * `input` on standard input, and neither stdin nor stdout a terminal.
+ * Runs `xsiam-keys args` as a process, in `cwd`, with only the environment given (plus PATH, and
+ * NO_COLOR), `input` on standard input, and neither stdin nor stdout a terminal.
  */
 export function xsiamKeys(
   args: readonly string[],
   { cwd, env = {}, input }: { cwd?: string; env?: Record<string, string>; input?: string } = {},
 ): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? "");
-  });
+  return runNode(BIN, args, { cwd, env: { NO_COLOR: "1", ...env }, ...(input !== undefined && { input }) });
 }
 
 /** The env-file lines for a key of `tenant`. */

@@ -593,17 +593,25 @@ describe("signals: Ctrl-C (SIGINT) and SIGTERM at each step", () => {
     expect(orphans()).toEqual([]);
   });
 
-  test("generate: Ctrl-C, then the window closes before the key appears: the error names the marker to find it", async () => {
-    // A gateway's 504 at 100 ms; the service mints the key at 4 s, after the 1.5 s window.
-    tenant.faults.inject("generate", { kind: "act-later", afterMs: 4_000, answerMs: 100, status: 504 });
-    appendFileSync(join(dir, "admin.env"), "XSIAM_SETTLE_MS=1500\n");
+  /**
+   * `generate --out new.env` stopped by Ctrl-C while it waits for the key of a try that a gateway
+   * gave up on (a 504 at 100 ms), which the service mints at `mintMs`; each try waits `settleMs`.
+   */
+  const interruptedGenerate = async (mintMs: number, settleMs: number) => {
+    tenant.faults.inject("generate", { kind: "act-later", afterMs: mintMs, answerMs: 100, status: 504 });
+    appendFileSync(join(dir, "admin.env"), `XSIAM_SETTLE_MS=${settleMs}\n`);
     const running = startXsiamKeys(
       ["--credentials", "admin.env", "generate", "--role", "Viewer", "--out", "new.env"],
       { cwd: dir },
     );
     await running.waitFor("Waiting for the key");
     running.child.kill("SIGINT");
-    const result = await running.done;
+    return running.done;
+  };
+
+  test("generate: Ctrl-C, then the window closes before the key appears: the error names the marker to find it", async () => {
+    // The service mints the key at 4 s, after the 1.5 s window.
+    const result = await interruptedGenerate(4_000, 1_500);
     expect(result.code).toBe(130);
     expect(result.stderr).toContain("so no other try was sent");
     const token =
@@ -619,16 +627,8 @@ describe("signals: Ctrl-C (SIGINT) and SIGTERM at each step", () => {
   });
 
   test("generate: Ctrl-C while a timed-out try is waited for: its key is deleted, and no other try is sent", async () => {
-    // A gateway's 504 at 100 ms; the service mints the key at 1.5 s.
-    tenant.faults.inject("generate", { kind: "act-later", afterMs: 1_500, answerMs: 100, status: 504 });
-    appendFileSync(join(dir, "admin.env"), "XSIAM_SETTLE_MS=10000\n");
-    const running = startXsiamKeys(
-      ["--credentials", "admin.env", "generate", "--role", "Viewer", "--out", "new.env"],
-      { cwd: dir },
-    );
-    await running.waitFor("Waiting for the key");
-    running.child.kill("SIGINT");
-    const result = await running.done;
+    // The service mints the key at 1.5 s, within the 10 s window.
+    const result = await interruptedGenerate(1_500, 10_000);
     expect(result.code).toBe(130);
     expect(result.stderr).toContain("no other try was sent");
     await tenant.idle();

@@ -136,8 +136,10 @@ async function start(args: readonly string[]): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
+  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   if (values.version) {
-    const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
     process.stdout.write(`${version}\n`);
     return;
   }
@@ -173,7 +175,6 @@ async function start(args: readonly string[]): Promise<void> {
   const ownKeyId = Number(settings.XSIAM_API_KEY_ID?.trim());
   const child = settings.XSIAM_CHILD_TENANT_ID;
   const stopping = new AbortController();
-  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
   const server = createXsiamMcpServer({
     client,
     ownKeyId,

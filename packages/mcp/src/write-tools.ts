@@ -66,6 +66,14 @@ const OWN_KEY_HINT = (id: number) =>
 /** Service text for a person's prompt: escaped, in quotes (a `"` in it escaped too), never JSON-encoded twice. */
 const quoted = (text: string | null) => (text === null ? "none" : `"${text.replaceAll('"', '\\"')}"`);
 
+/** What the generate and rotate tools are: each call creates a key, so none is to be repeated blindly. */
+const CREATES = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: false,
+  openWorldHint: true,
+} as const;
+
 const expiresInDays = z
   .number()
   .gt(0)
@@ -91,6 +99,24 @@ export function registerWriteTools(
     }
   };
 
+  /**
+   * The markers of one call's generate requests: each logged before it is sent, and pending (what a
+   * stop that cannot wait names) until the call is over.
+   */
+  const trackMarkers = (tool: string, what: string) => {
+    const sent: string[] = [];
+    return {
+      sending(marker: string, attempt: number) {
+        sent.push(marker);
+        markers.add(marker);
+        log(`${tool}: sending try ${attempt}; ${what} will carry ${marker}`);
+      },
+      done() {
+        for (const marker of sent) markers.delete(marker);
+      },
+    };
+  };
+
   /** Writes `key` to a new file; undoes the key if that fails. Returns the file's path. */
   const store = async (key: GeneratedApiKey, securityLevel: string): Promise<string> => {
     const file = fileFor(keyDir, key.id);
@@ -102,18 +128,12 @@ export function registerWriteTools(
       try {
         await client.apiKeys.delete([key.id]);
       } catch {
-        log(
-          `generate_api_key: key ${key.id} was created, writing its file failed (${code}), deleting it failed`,
-        );
         throw new ToolError(
           `key ${key.id} was created, but writing its file failed (${code}), and deleting the key failed too: key ${key.id} is live and nobody holds it`,
           `delete key ${key.id} (delete_api_keys, or xsiam-keys delete ${key.id})`,
           { newId: key.id, toDelete: [key.id] },
         );
       }
-      log(
-        `generate_api_key: key ${key.id} was created, writing its file failed (${code}); the key was deleted`,
-      );
       throw new ToolError(
         `writing the key file failed (${code}); key ${key.id} was deleted again, so nothing was created`,
         "the person who started the server can check the folder given with --key-dir",
@@ -152,12 +172,7 @@ export function registerWriteTools(
           .nullable()
           .describe("ISO 8601, as the service lists the key; null if it could not be read"),
       },
-      annotations: {
-        readOnlyHint: false,
-        destructiveHint: false,
-        idempotentHint: false,
-        openWorldHint: true,
-      },
+      annotations: CREATES,
     },
     (input, extra) =>
       run("generate_api_key")(async () => {
@@ -166,7 +181,7 @@ export function registerWriteTools(
         if (stopped()) throw new ToolError("cancelled before anything was sent");
         const securityLevel = input.security_level ?? "advanced";
         const progress = progressOf(extra);
-        const sent: string[] = [];
+        const tries = trackMarkers("generate_api_key", "its key");
         // Not stopped by a cancelled call or a stopping server: a generate sent may mint a key, and
         // only its reply holds the key. The try in flight runs to its end (the client waits for a
         // late key, and deletes a key it cannot have), and the key goes to its file whoever still
@@ -186,9 +201,7 @@ export function registerWriteTools(
               onSend: ({ marker, attempt }) => {
                 if (attempt > 1 && stopped())
                   throw new ToolError("the call was stopped: no other try is sent");
-                sent.push(marker);
-                markers.add(marker);
-                log(`generate_api_key: sending try ${attempt}; its key will carry ${marker}`);
+                tries.sending(marker, attempt);
               },
               onWait: ({ marker, waitedMs, windowMs, closed }) =>
                 progress(
@@ -213,7 +226,7 @@ export function registerWriteTools(
             },
           );
         } finally {
-          for (const marker of sent) markers.delete(marker);
+          tries.done();
         }
       }),
   );
@@ -238,12 +251,7 @@ export function registerWriteTools(
         oldDeleted: z.boolean(),
         next: z.string(),
       },
-      annotations: {
-        readOnlyHint: false,
-        destructiveHint: false,
-        idempotentHint: false,
-        openWorldHint: true,
-      },
+      annotations: CREATES,
     },
     (input, extra) =>
       run("rotate_api_key")(async () => {
@@ -256,7 +264,7 @@ export function registerWriteTools(
         }
         checkKeyDir();
         let file: string | undefined;
-        const sent: string[] = [];
+        const tries = trackMarkers("rotate_api_key", `key ${input.id}'s new key`);
         const progress = progressOf(extra);
         // A cancelled call or a stopping server stops the rotation, which undoes what it did (a
         // generate already sent is waited for and its key deleted); its error names what is left.
@@ -266,11 +274,7 @@ export function registerWriteTools(
             signal: callSignal(extra.signal, signal),
             onProgress: (event) => {
               if (event.kind === "sending") {
-                sent.push(event.marker);
-                markers.add(event.marker);
-                log(
-                  `rotate_api_key: key ${input.id}: sending try ${event.attempt}; its new key will carry ${event.marker}`,
-                );
+                tries.sending(event.marker, event.attempt);
               } else if (event.kind === "step") progress(`step ${event.index} of 5: ${event.step}`);
               else if (event.kind === "waiting" && !event.closed) {
                 progress(`the service may still create the new key: looking for ${event.marker}`);
@@ -292,9 +296,7 @@ export function registerWriteTools(
               };
             },
           })
-          .finally(() => {
-            for (const marker of sent) markers.delete(marker);
-          });
+          .finally(() => tries.done());
         // rotate() resolves only after the hand-over, which names the file.
         const path = file ?? "";
         log(

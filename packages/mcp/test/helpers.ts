@@ -12,6 +12,7 @@ import {
   type ElicitResult,
   type JSONRPCMessage,
 } from "@modelcontextprotocol/sdk/types.js";
+import { type NodeRun, runNode } from "@xsiam-sdk/test-support";
 import type { FakeTenant, UsableKey } from "@xsiam-sdk/testing";
 
 /** The built bin, as npm would install it. */
@@ -135,27 +136,8 @@ export async function startServer(
 }
 
 /** Runs `xsiam-mcp args` to its end (a start-up refusal, --help), with stdin closed. */
-export function runBin(
-  args: readonly string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? "", ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end();
-  });
+export function runBin(args: readonly string[], env: Record<string, string> = {}): Promise<NodeRun> {
+  return runNode(BIN, args, { env });
 }
 
 /** The text of a result (its first content item). */

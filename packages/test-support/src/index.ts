@@ -9,5 +9,6 @@ export { isRunning, type PrismMock, type StartPrismOptions, specFile, startPrism
 // Importing anything from here also brings the `inject("prismUrl")` typing into scope.
 export type { PrismContext } from "./prism-setup.js";
 export { type RedisServer, startRedis } from "./redis.js";
+export { type NodeRun, runNode } from "./run-node.js";
 export { type ReceivedRequest, startServer, type TestServer } from "./server.js";
 export { copyWorkspace, repositoryRoot, seedTurboCache } from "./workspace-copy.js";

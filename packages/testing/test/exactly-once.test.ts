@@ -260,13 +260,24 @@ describe("act later: the key is minted after the client gave up", () => {
     expect(tenant.keys().map((key) => key.id)).toEqual([tenant.rootKey.id]);
   }, 30_000);
 
-  test("an async onSend or onWait that rejects does not end the process: the wait goes on", async () => {
-    await start();
-    const xsiam = clientOf(tenant, tenant.rootKey, late);
+  /** Runs `work`, then fails if any promise rejected unhandled meanwhile (or within 50 ms after). */
+  const expectNoUnhandledRejection = async (work: () => Promise<void>) => {
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on("unhandledRejection", onUnhandled);
     try {
+      await work();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  };
+
+  test("an async onSend or onWait that rejects does not end the process: the wait goes on", async () => {
+    await start();
+    const xsiam = clientOf(tenant, tenant.rootKey, late);
+    await expectNoUnhandledRejection(async () => {
       tenant.faults.inject("generate", { kind: "act-later", afterMs: 1_000, answerMs: 1_500 });
       const { held, failed } = await run([
         () =>
@@ -281,12 +292,8 @@ describe("act later: the key is minted after the client gave up", () => {
       ]);
       expect(failed).toEqual([]);
       await tenant.idle();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(unhandled).toEqual([]);
       expectNoOrphans(held);
-    } finally {
-      process.off("unhandledRejection", onUnhandled);
-    }
+    });
   }, 30_000);
 
   test("a service that stores the expiration rounded to the second: the late key is still found by its marker", async () => {
@@ -373,10 +380,7 @@ describe("act later: the key is minted after the client gave up", () => {
   test("an async hook of another realm (vm) that rejects does not end the process", async () => {
     await start();
     const xsiam = clientOf(tenant, tenant.rootKey, late);
-    const unhandled: unknown[] = [];
-    const onUnhandled = (reason: unknown) => unhandled.push(reason);
-    process.on("unhandledRejection", onUnhandled);
-    try {
+    await expectNoUnhandledRejection(async () => {
       const rejecting = runInNewContext(
         "async () => { throw new Error('elsewhere'); }",
       ) as () => Promise<void>;
@@ -386,11 +390,7 @@ describe("act later: the key is minted after the client gave up", () => {
       ]);
       expect(failed).toEqual([]);
       await tenant.idle();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off("unhandledRejection", onUnhandled);
-    }
+    });
   }, 30_000);
 
   test("onWait that is not a function is refused before anything is sent", async () => {

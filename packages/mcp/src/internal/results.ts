@@ -268,18 +268,21 @@ export class SecretRedactor {
       this.#pieces.add(secret.slice(at, at + FRAGMENT).toLowerCase());
   }
 
+  /** Whether a run of FRAGMENT characters is a piece of a secret (hexadecimal and letters in either case). */
+  #isPiece(window: string): boolean {
+    return this.#pieces.has(window) || this.#pieces.has(window.toLowerCase());
+  }
+
   #holds(text: string): boolean {
-    for (let at = 0; at + FRAGMENT <= text.length; at++) {
-      const window = text.slice(at, at + FRAGMENT);
-      if (this.#pieces.has(window) || this.#pieces.has(window.toLowerCase())) return true;
-    }
+    for (let at = 0; at + FRAGMENT <= text.length; at++)
+      if (this.#isPiece(text.slice(at, at + FRAGMENT))) return true;
     return false;
   }
 
   /** `text` without any secret. */
   redact = (text: string): string => {
     if (this.#pieces.size === 0 || text.length < FRAGMENT) return text;
-    const has = (window: string) => this.#pieces.has(window) || this.#pieces.has(window.toLowerCase());
+    const has = (window: string) => this.#isPiece(window);
     let result = "";
     let from = 0;
     for (let at = 0; at + FRAGMENT <= text.length; ) {
@@ -325,7 +328,7 @@ export function redactedResult(result: CallToolResult, redact: (text: string) =>
     if (item.type !== "text") return item;
     if (data === undefined || result.isError) return { ...item, text: redact(item.text) };
     const summary = item.text.slice(0, Math.max(0, item.text.indexOf("\n")));
-    return { ...item, text: redact(`${redact(summary)}\n${JSON.stringify(data, null, 2)}`) };
+    return { ...item, text: redact(`${summary}\n${JSON.stringify(data, null, 2)}`) };
   });
   // A key hidden across fields (a piece in each of several roles) shows only in the text as a
   // whole: then none of the result is given.
