@@ -1,8 +1,7 @@
 // What programs built on xsiam-keys' conventions use (xsiam-mcp): the credentials as the tool reads
 // them, its client with the shared Redis limit, and its key files.
 import type { GeneratedApiKey } from "@xsiam-sdk/client";
-import { type Connection, connect, loadSettings, STDIN_HINT } from "./internal/credentials.js";
-import { CliError } from "./internal/errors.js";
+import { type Connection, connect, loadSettings } from "./internal/credentials.js";
 import { keyText, readsBackAs } from "./internal/hand-over.js";
 import { writeKeyFile } from "./internal/key-file.js";
 
@@ -36,19 +35,12 @@ export function readSettings(source: SettingsSource): Promise<Record<string, str
  * XSIAM_SETTLE_MS, and the tenant's limit shared through Redis when XSIAM_REDIS_URL is set (see
  * `tenantRateLimitKey` of @xsiam-sdk/rate-limit-redis). `warn` is told when Redis fails or returns.
  */
-export async function connectWithSettings(
+export function connectWithSettings(
   settings: Record<string, string | undefined>,
   warn?: (text: string) => void,
 ): Promise<Connection> {
-  try {
-    return await connect(settings, {}, warn);
-  } catch (error) {
-    // A program that reads its own standard input (an MCP server's protocol) has no --api-key-stdin.
-    if (error instanceof CliError && error.hint?.includes(STDIN_HINT)) {
-      throw new CliError(error.message, error.exitCode, error.hint.replace(STDIN_HINT, ""));
-    }
-    throw error;
-  }
+  // A program that reads its own standard input (an MCP server's protocol) has no --api-key-stdin.
+  return connect(settings, {}, warn, { apiKeyStdin: false });
 }
 
 /**

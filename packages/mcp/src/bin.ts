@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { checkedKeyDir } from "./internal/key-dir.js";
+import { ToolError } from "./internal/tool-error.js";
 
 // As in xsiam-keys: no background re-compile of undici's WebAssembly HTTP parser, which Node waits
 // for at exit (about 170 ms); a server that makes a request now and then gains nothing from it.
@@ -68,15 +69,6 @@ const say = (text: string) => {
   }
 };
 
-/** A failure before the server starts: said on stderr (with what to do), exit 1. */
-class StartError extends Error {
-  readonly hint: string | undefined;
-  constructor(message: string, hint?: string) {
-    super(message);
-    this.hint = hint;
-  }
-}
-
 /** An option as typed, for a message: only a plain option name is echoed (it may be a pasted key). */
 const shown = (arg: string) => {
   const name = arg.split("=")[0] ?? arg;
@@ -105,18 +97,18 @@ function options(args: readonly string[]) {
         !/^--(credentials|key-dir|allow-write|help|version)(=|$)|^-[hV]$/.test(value),
     );
     if (/^--?(api[-_]?key|key|secret|token)(=|$)/i.test(arg ?? "")) {
-      throw new StartError(
+      throw new ToolError(
         "a key is never taken from a flag: it would show in ps and in the MCP client's configuration",
         "set XSIAM_API_KEY in the server's environment, or use --credentials FILE",
       );
     }
     if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
-      throw new StartError("xsiam-mcp takes no arguments besides its options", "xsiam-mcp --help");
+      throw new ToolError("xsiam-mcp takes no arguments besides its options", "xsiam-mcp --help");
     }
     if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && arg !== undefined) {
-      throw new StartError(`unknown option ${shown(arg)}`, "xsiam-mcp --help");
+      throw new ToolError(`unknown option ${shown(arg)}`, "xsiam-mcp --help");
     }
-    throw new StartError(
+    throw new ToolError(
       `${(error as Error).message.replace(/^Option '(-\w, )?(--[\w-]+)[^']*' argument missing$/, "$2 needs a value")}`,
       "xsiam-mcp --help",
     );
@@ -144,13 +136,13 @@ async function start(args: readonly string[]): Promise<void> {
     return;
   }
   if (values["allow-write"] && values["key-dir"] === undefined) {
-    throw new StartError(
+    throw new ToolError(
       "--allow-write needs --key-dir DIR: the folder new keys are written to",
       "xsiam-mcp --allow-write --key-dir ~/xsiam-keys",
     );
   }
   if (!values["allow-write"] && values["key-dir"] !== undefined) {
-    throw new StartError(
+    throw new ToolError(
       "--key-dir is for write mode: add --allow-write to let the model generate, rotate and delete keys",
     );
   }

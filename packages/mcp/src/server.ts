@@ -72,8 +72,8 @@ export type XsiamMcpServer = McpServer & {
   pendingMarkers(): string[];
 };
 
-const days = (what: string, max: number) =>
-  z.number().min(0).max(max).describe(`${what}, in days (fractions allowed, at most ${max})`);
+/** A number of days, fractions allowed. */
+const days = (max: number) => z.number().min(0).max(max);
 const ids = z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(100);
 const roles = z.array(z.string().min(1).max(200)).min(1).max(50);
 
@@ -148,9 +148,11 @@ export function createXsiamMcpServer(options: XsiamMcpServerOptions): XsiamMcpSe
         "Lists the tenant's API keys: id, level, roles, comment, creation and expiry. Filters combine: ids, roles (keys having every one), keys expiring within N days, and the marker of a key a failed generate may have left.",
       inputSchema: z.strictObject({
         ...filterShape,
-        expiring_within_days: days("only keys that expire within this time from now", 3650)
+        expiring_within_days: days(3650)
           .optional()
-          .describe("only keys that expire within this many days from now (expired ones included)"),
+          .describe(
+            "only keys that expire within this many days from now, at most 3650 (expired ones included)",
+          ),
         marker: z
           .string()
           .regex(
@@ -253,14 +255,14 @@ export function createXsiamMcpServer(options: XsiamMcpServerOptions): XsiamMcpSe
         "The keys that need attention, as `xsiam-keys audit` finds them: expired and still listed, expiring within N days (14 by default), never expiring, and (with max_age_days) created too long ago.",
       inputSchema: z.strictObject({
         ...filterShape,
-        expiring_within_days: days("a key expiring within this time is a finding", 3650)
+        expiring_within_days: days(3650)
           .positive()
           .optional()
-          .describe("a key expiring within this many days is a finding (14 by default)"),
-        max_age_days: days("a key created longer ago than this is a finding", 36500)
+          .describe("a key expiring within this many days is a finding (14 by default, at most 3650)"),
+        max_age_days: days(36500)
           .positive()
           .optional()
-          .describe("a key created more than this many days ago is a finding"),
+          .describe("a key created more than this many days ago is a finding (at most 36500)"),
       }),
       outputSchema: {
         checked: z.number().int(),

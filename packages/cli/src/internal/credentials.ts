@@ -132,16 +132,13 @@ export async function loadSettings(
   return settings;
 }
 
-/** The end of the missing-credentials hint that only xsiam-keys, which has --api-key-stdin, gives. */
-export const STDIN_HINT = "; the key can also come from a pipe with --api-key-stdin";
-
 const given = (value: string | undefined) => value !== undefined && value.trim() !== "";
 
 /**
  * Says every credential that is missing at once, and where each can come from; and shows an id
  * that is not one only when it is short enough not to be a key (the variables may be swapped).
  */
-function checkCredentials(settings: Record<string, string | undefined>): void {
+function checkCredentials(settings: Record<string, string | undefined>, apiKeyStdin: boolean): void {
   const missing = [
     ...(given(settings.XSIAM_FQDN) || given(settings.XSIAM_BASE_URL)
       ? []
@@ -153,7 +150,7 @@ function checkCredentials(settings: Record<string, string | undefined>): void {
     throw new CliError(
       `missing ${missing.length === 1 ? "credential" : "credentials"}: ${missing.join(", ")}`,
       EXIT.usage,
-      `set them in the environment; or put them, one NAME=value per line, in a file of mode 600 given with --credentials FILE${STDIN_HINT}`,
+      `set them in the environment; or put them, one NAME=value per line, in a file of mode 600 given with --credentials FILE${apiKeyStdin ? "; the key can also come from a pipe with --api-key-stdin" : ""}`,
     );
   }
   // A key where the tenant goes would be sent as a host name to DNS, and shown in every message.
@@ -180,28 +177,26 @@ function checkCredentials(settings: Record<string, string | undefined>): void {
   }
 }
 
+/** The client options for everything but the credentials (the client's own `XsiamClientSettings`). */
+type ClientOptions = Omit<
+  XsiamClientSettings,
+  "fqdn" | "baseUrl" | "apiKey" | "apiKeyId" | "securityLevel" | "childTenantId"
+>;
+
 /**
- * A client from the settings; a key that is missing or wrong is an error naming the variable.
- * XSIAM_SETTLE_MS, when set, is the client's `settleMs`: how long a generate that failed without
+ * XSIAM_SETTLE_MS, when set, as the client's `settleMs`: how long a generate that failed without
  * knowing (a timeout, a lost connection, a 502/503/504) waits for the key it may still mint.
  */
-export function clientFrom(
-  settings: Record<string, string | undefined>,
-  options: Omit<
-    XsiamClientSettings,
-    "fqdn" | "baseUrl" | "apiKey" | "apiKeyId" | "securityLevel" | "childTenantId"
-  > = {},
-): XsiamClient {
-  checkCredentials(settings);
+function settleOf(settings: Record<string, string | undefined>): Pick<ClientOptions, "settleMs"> {
   const settle = Object.hasOwn(settings, "XSIAM_SETTLE_MS") ? settings.XSIAM_SETTLE_MS : undefined;
-  if (settle === undefined || settle === "") return createXsiamClientFromEnv(settings, options);
+  if (settle === undefined || settle === "") return {};
   if (!/^\d{1,7}$/.test(settle)) {
     throw new CliError(
       `XSIAM_SETTLE_MS must be a whole number of milliseconds (got ${typed(settle)})`,
       EXIT.usage,
     );
   }
-  return createXsiamClientFromEnv(settings, { ...options, settleMs: Number(settle) });
+  return { settleMs: Number(settle) };
 }
 
 /** A client, and what to close when the run is over (the Redis connection of a shared limit). */
@@ -212,17 +207,22 @@ export interface Connection {
 }
 
 /**
- * `clientFrom`, with the tenant's limit shared through Redis when XSIAM_REDIS_URL is set: on the
- * key `tenantRateLimitKey(baseUrl)` of @xsiam-sdk/rate-limit-redis, which every process that calls
- * the same tenant derives the same way. `warn` is told when Redis fails and the limit goes on in
- * this process alone, and when Redis answers again.
+ * A client from the settings: every credential that is missing or wrong is an error naming its
+ * variable (with --api-key-stdin among the places a key can come from when `apiKeyStdin`);
+ * XSIAM_SETTLE_MS is its `settleMs`; and the tenant's limit is shared through Redis when
+ * XSIAM_REDIS_URL is set, on the key `tenantRateLimitKey(baseUrl)` of @xsiam-sdk/rate-limit-redis,
+ * which every process that calls the same tenant derives the same way. `warn` is told when Redis
+ * fails and the limit goes on in this process alone, and when Redis answers again.
  */
 export async function connect(
   settings: Record<string, string | undefined>,
-  options: Parameters<typeof clientFrom>[1] = {},
+  options: ClientOptions = {},
   warn: (text: string) => void = () => undefined,
+  { apiKeyStdin = true }: { apiKeyStdin?: boolean } = {},
 ): Promise<Connection> {
-  const client = clientFrom(settings, options);
+  checkCredentials(settings, apiKeyStdin);
+  const own = { ...options, ...settleOf(settings) };
+  const client = createXsiamClientFromEnv(settings, own);
   const url = settings.XSIAM_REDIS_URL?.trim();
   if (!url) return { client, close: async () => undefined };
   const { createRedisRateLimiter, tenantRateLimitKey } = await import("@xsiam-sdk/rate-limit-redis");
@@ -242,5 +242,8 @@ export async function connect(
       "redis://[:password@]host[:port] or rediss://…; unset it to keep the limit in this process",
     );
   }
-  return { client: clientFrom(settings, { ...options, rateLimit }), close: () => rateLimit.close() };
+  return {
+    client: createXsiamClientFromEnv(settings, { ...own, rateLimit }),
+    close: () => rateLimit.close(),
+  };
 }

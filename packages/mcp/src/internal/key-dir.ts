@@ -1,14 +1,10 @@
 import { realpathSync, statSync } from "node:fs";
 import { isAbsolute } from "node:path";
+import { ToolError } from "./tool-error.js";
 
 /** A key folder that cannot be used, with what to do about it. */
-export class KeyDirError extends Error {
+export class KeyDirError extends ToolError {
   override name = "KeyDirError";
-  readonly hint: string | undefined;
-  constructor(message: string, hint?: string) {
-    super(message);
-    this.hint = hint;
-  }
 }
 
 /**

@@ -5,6 +5,9 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { type ApiKeyInfo, escapeText, XsiamError } from "@xsiam-sdk/client";
 import { z } from "zod";
+import { ToolError } from "./tool-error.js";
+
+export { ToolError } from "./tool-error.js";
 
 const DAY = 86_400_000;
 
@@ -70,19 +73,6 @@ export function ok(summary: string, data: Record<string, unknown>): CallToolResu
     content: [{ type: "text", text: `${summary}\n${JSON.stringify(data, null, 2)}` }],
     structuredContent: data,
   };
-}
-
-/** A refusal or failure of the server's own, with what to do about it. */
-export class ToolError extends Error {
-  override name = "ToolError";
-  readonly hint: string | undefined;
-  readonly details: Record<string, unknown> | undefined;
-
-  constructor(message: string, hint?: string, details?: Record<string, unknown>) {
-    super(message);
-    this.hint = hint;
-    this.details = details;
-  }
 }
 
 // The typed errors' fields a model can act on: the service's status and code; a generate's outcome
